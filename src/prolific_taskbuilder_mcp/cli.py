@@ -1,0 +1,72 @@
+"""Command line: `prolific-taskbuilder-mcp [--demo] [--transport stdio|http] ...`."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Sequence
+
+import anyio
+
+from .config import ConfigError, Settings, load_settings
+
+
+def _print_demo_intro(settings: Settings) -> None:
+    from .sandbox import DEMO_BATCHES
+
+    lines = ["Demo mode: serving the embedded Prolific simulator (no network, any token). Batches:"]
+    lines += [f"  {batch_id}  {what}" for batch_id, what in DEMO_BATCHES.items()]
+    sys.stderr.write("\n".join(lines) + "\n")
+
+
+async def _demo_preview(settings: Settings) -> None:
+    """Call get_batch once through a real MCP client and show the result exactly as a client gets it."""
+    from mcp import Client
+
+    from .sandbox import READY_BATCH_ID
+    from .server import create_server
+
+    async with Client(create_server(settings)) as client:
+        result = await client.call_tool("get_batch", {"batch_id": READY_BATCH_ID})
+    sys.stderr.write(
+        f"\nOne real get_batch call ({READY_BATCH_ID}), as an MCP client receives it:\n"
+        + result.model_dump_json(by_alias=True, exclude_none=True, indent=2)
+        + "\n"
+    )
+    sys.stderr.write(
+        f"\nConnect a client to http://{settings.host}:{settings.port}/mcp (Streamable HTTP), e.g.\n"
+        f"  claude mcp add --transport http prolific-demo http://{settings.host}:{settings.port}/mcp\n"
+        "or, for stdio clients, run: prolific-taskbuilder-mcp --demo\n" + "\n"
+    )
+
+
+async def _serve(settings: Settings) -> None:
+    from .server import create_server
+    from .server.transports import run_http, run_stdio
+
+    server = create_server(settings)
+    if settings.transport == "http":
+        if settings.demo:
+            await _demo_preview(settings)
+        await run_http(server, settings)
+    else:
+        await run_stdio(server)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    try:
+        settings = load_settings(argv)
+    except ConfigError as exc:
+        sys.stderr.write(str(exc) + "\n")
+        raise SystemExit(2) from None
+    from .logs import configure_logging
+
+    configure_logging(settings.log_level, settings.token)
+    if settings.demo:
+        _print_demo_intro(settings)
+    with contextlib.suppress(KeyboardInterrupt):
+        anyio.run(_serve, settings)
+
+
+if __name__ == "__main__":
+    main()

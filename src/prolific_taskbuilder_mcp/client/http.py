@@ -1,0 +1,373 @@
+"""The Prolific API client: httpx, auth, retries, coalescing, bounded bodies and error translation.
+
+This module knows HTTP and Prolific's conventions, and nothing about MCP. Every failure leaves it as a
+`ProlificError` subclass (see `errors.py`), translated in exactly one place: `_send`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import re
+import time
+from collections.abc import AsyncIterator, Generator, Mapping
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from typing import Any, TypeVar
+
+import anyio
+import httpx
+from pydantic import BaseModel, SecretStr, ValidationError
+
+from .. import __version__
+from .errors import (
+    ClientRequestError,
+    ForbiddenError,
+    NetworkError,
+    NotFoundError,
+    ProlificError,
+    RateLimitedError,
+    RequestTimeoutError,
+    UnauthorizedError,
+    UnexpectedResponseError,
+    UpstreamError,
+)
+from .models import Batch, BatchStatus
+
+logger = logging.getLogger(__name__)
+
+API_PREFIX = "/api/v1"
+USER_AGENT = f"prolific-taskbuilder-mcp/{__version__}"
+_SAFE_SEGMENT = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_RETRY_STATUSES = frozenset({429, 502, 503, 504})
+_DETAIL_LIMIT = 300
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class ClientOptions:
+    """How the client talks to Prolific. Defaults suit an interactive assistant."""
+
+    base_url: str = "https://api.prolific.com"
+    request_timeout: float = 20.0
+    """Seconds to wait for each connect/read/write step of one request."""
+    call_deadline: float = 30.0
+    """Seconds one client call may take in all, retries and slow bodies included."""
+    max_attempts: int = 3
+    """Attempts for idempotent reads (GET); other methods are tried once."""
+    backoff_base: float = 0.5
+    backoff_cap: float = 8.0
+    max_body_bytes: int = 10 * 1024 * 1024
+
+
+class _TokenAuth(httpx.Auth):
+    """Adds `Authorization: Token …`, and only for requests to the configured API origin."""
+
+    def __init__(self, token: SecretStr, origin: httpx.URL) -> None:
+        self._token = token
+        self._origin = (origin.scheme, origin.host, origin.port)
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        if (request.url.scheme, request.url.host, request.url.port) == self._origin:
+            request.headers["Authorization"] = f"Token {self._token.get_secret_value()}"
+        yield request
+
+    def __repr__(self) -> str:
+        return "_TokenAuth(token=**********)"
+
+
+@dataclass
+class _Flight:
+    """One in-flight GET that identical concurrent GETs wait on instead of repeating."""
+
+    done: anyio.Event = field(default_factory=anyio.Event)
+    result: Any = None
+    error: BaseException | None = None
+    abandoned: bool = False
+
+
+class ProlificClient:
+    """Async client for the AI Task Builder endpoints. Use as `async with ProlificClient(...)`.
+
+    One pooled `httpx.AsyncClient` serves every call for the client's lifetime.
+    """
+
+    def __init__(
+        self,
+        token: SecretStr,
+        options: ClientOptions | None = None,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.options = options or ClientOptions()
+        base = httpx.URL(self.options.base_url.rstrip("/"))
+        if base.scheme not in ("http", "https") or not base.host:
+            raise ValueError("the Prolific API URL must be an http(s) origin such as https://api.prolific.com")
+        self._base = base
+        self._http = httpx.AsyncClient(
+            base_url=base,
+            auth=_TokenAuth(token, base),
+            headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+            timeout=httpx.Timeout(self.options.request_timeout),
+            follow_redirects=False,
+            transport=transport,
+            limits=httpx.Limits(max_connections=50, max_keepalive_connections=20),
+        )
+        self._inflight: dict[str, _Flight] = {}
+        self.upstream_requests = 0
+        """Requests actually sent (after coalescing, retries included): for tests and the benchmark."""
+
+    def __repr__(self) -> str:
+        return f"ProlificClient(base_url={str(self._base)!r})"
+
+    async def __aenter__(self) -> ProlificClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    # -- endpoints ---------------------------------------------------------------------------------
+
+    async def get_batch(self, batch_id: str) -> Batch:
+        """GET /api/v1/data-collection/batches/{batch_id}"""
+        data = await self._get_json(_path("data-collection", "batches", batch_id))
+        return _parse(Batch, data, "a batch")
+
+    async def get_batch_status(self, batch_id: str) -> BatchStatus:
+        """GET /api/v1/data-collection/batches/{batch_id}/status"""
+        data = await self._get_json(_path("data-collection", "batches", batch_id, "status"))
+        return _parse(BatchStatus, data, "a batch status")
+
+    # -- plumbing ----------------------------------------------------------------------------------
+
+    async def _get_json(self, path: str, params: Mapping[str, str] | None = None) -> Any:
+        """A GET, coalesced with identical concurrent GETs, retried on transient failures."""
+        key = str(httpx.URL(path, params=params or {}))
+        while True:
+            flight = self._inflight.get(key)
+            if flight is None:
+                break
+            await flight.done.wait()
+            if flight.abandoned:
+                continue  # the leader was cancelled: try again, perhaps as the new leader
+            if flight.error is not None:
+                raise flight.error
+            return flight.result
+
+        flight = _Flight()
+        self._inflight[key] = flight
+        try:
+            with anyio.fail_after(self.options.call_deadline):
+                flight.result = await self._send_with_retries("GET", path, params)
+        except TimeoutError:
+            flight.error = RequestTimeoutError(
+                f"Prolific did not answer within {self.options.call_deadline:g} s", status=None
+            )
+            raise flight.error from None
+        except ProlificError as exc:
+            flight.error = exc
+            raise
+        except BaseException:
+            flight.abandoned = True
+            raise
+        finally:
+            del self._inflight[key]
+            flight.done.set()
+        return flight.result
+
+    async def _send_with_retries(self, method: str, path: str, params: Mapping[str, str] | None) -> Any:
+        attempts = self.options.max_attempts if method == "GET" else 1
+        started = time.monotonic()
+        for attempt in range(1, attempts + 1):
+            try:
+                return await self._send(method, path, params)
+            except (RateLimitedError, UpstreamError, NetworkError, RequestTimeoutError) as exc:
+                retryable = not isinstance(exc, UpstreamError) or exc.status in _RETRY_STATUSES
+                if not retryable or attempt == attempts:
+                    raise
+                delay = _backoff(attempt, self.options.backoff_base, self.options.backoff_cap)
+                if isinstance(exc, RateLimitedError) and exc.retry_after is not None:
+                    delay = max(delay, exc.retry_after)
+                remaining = self.options.call_deadline - (time.monotonic() - started)
+                if delay >= remaining:
+                    raise  # waiting would break the call's deadline: report now, with the hint
+                logger.warning(
+                    "%s %s failed (%s); retry %d of %d in %.1f s",
+                    method,
+                    path,
+                    exc.message,
+                    attempt,
+                    attempts - 1,
+                    delay,
+                )
+                await anyio.sleep(delay)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _send(self, method: str, path: str, params: Mapping[str, str] | None) -> Any:
+        """One request. The single place where httpx outcomes become `ProlificError`s."""
+        self.upstream_requests += 1
+        started = time.perf_counter()
+        try:
+            async with self._http.stream(method, path, params=params) as response:
+                body = await _read_bounded(response.aiter_bytes(), self.options.max_body_bytes)
+        except _BodyTooLargeError:
+            raise UnexpectedResponseError(
+                f"Prolific returned an unexpected response: the body exceeded {self.options.max_body_bytes} bytes",
+            ) from None
+        except httpx.TimeoutException:
+            raise RequestTimeoutError(f"Prolific did not answer within {self.options.request_timeout:g} s") from None
+        except httpx.TransportError as exc:
+            raise NetworkError(f"could not reach Prolific ({type(exc).__name__})") from None
+        logger.debug(
+            "%s %s -> %d (%d bytes, %.0f ms)",
+            method,
+            path,
+            response.status_code,
+            len(body),
+            (time.perf_counter() - started) * 1000,
+        )
+        if response.status_code >= 300:
+            raise _error_for(response.status_code, response.headers, body)
+        if not body:
+            return None
+        try:
+            return json.loads(body)
+        except ValueError:
+            raise UnexpectedResponseError(
+                f"Prolific returned an unexpected response (status {response.status_code}): the body is not JSON",
+                status=response.status_code,
+            ) from None
+
+
+# -- helpers (pure) --------------------------------------------------------------------------------
+
+
+def _path(*segments: str) -> str:
+    """Build an API path from segments, refusing anything that could change the path's meaning."""
+    for segment in segments:
+        if not _SAFE_SEGMENT.fullmatch(segment):
+            raise ValueError("refusing an unsafe path segment")
+    return API_PREFIX + "/" + "/".join(segments)
+
+
+def _parse(model: type[ModelT], data: Any, what: str) -> ModelT:
+    try:
+        return model.model_validate(data)
+    except ValidationError:
+        raise UnexpectedResponseError(
+            f"Prolific returned an unexpected response (status 200): it is not {what}", status=200
+        ) from None
+
+
+def _backoff(attempt: int, base: float, cap: float) -> float:
+    """Exponential backoff with full jitter."""
+    return random.uniform(0, min(cap, base * 2 ** (attempt - 1)))  # noqa: S311 - jitter, not crypto
+
+
+class _BodyTooLargeError(Exception):
+    pass
+
+
+async def _read_bounded(chunks: AsyncIterator[bytes], limit: int) -> bytes:
+    parts: list[bytes] = []
+    size = 0
+    async for chunk in chunks:
+        size += len(chunk)
+        if size > limit:
+            raise _BodyTooLargeError
+        parts.append(chunk)
+    return b"".join(parts)
+
+
+def clean_text(value: object, limit: int = _DETAIL_LIMIT) -> str:
+    """Upstream text made safe to show: control characters removed, whitespace folded, length bounded."""
+    text = " ".join(_CONTROL_CHARS.sub("", str(value)).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _describe_detail(detail: Any) -> str | None:
+    """Prolific's `detail` is a string, a list of strings, or `{field: [messages]}`."""
+    if detail is None:
+        return None
+    if isinstance(detail, str):
+        return detail
+    if isinstance(detail, list):
+        return "; ".join(str(item) for item in detail[:10])
+    if isinstance(detail, dict):
+        parts = []
+        for key, messages in list(detail.items())[:10]:
+            text = "; ".join(map(str, messages)) if isinstance(messages, list) else str(messages)
+            parts.append(f"{key}: {text}")
+        return "; ".join(parts)
+    return str(detail)
+
+
+def _envelope_detail(body: bytes) -> tuple[str | None, str | None]:
+    """(title, detail) from any of the error bodies Prolific is known to send; (None, None) if none."""
+    try:
+        data = json.loads(body) if body else None
+    except ValueError:
+        return None, None
+    if not isinstance(data, dict):
+        return None, None
+    error = data.get("error")
+    if isinstance(error, dict):
+        title = error.get("title")
+        detail = _describe_detail(error.get("detail"))
+        extra = error.get("additional_information")
+        if isinstance(extra, str) and extra:
+            detail = f"{detail}. {extra}" if detail else extra
+        return (clean_text(title, 80) if title else None), (clean_text(detail) if detail else None)
+    if data.get("type") == "INVALID_BATCH_ITEMS" and isinstance(data.get("issues"), list):
+        messages = [str(i.get("message")) for i in data["issues"][:5] if isinstance(i, dict)]
+        return "Invalid batch items", clean_text("; ".join(messages))
+    simple = data.get("detail") or data.get("message")
+    detail = _describe_detail(simple)
+    return None, (clean_text(detail) if detail else None)
+
+
+def _retry_after(headers: httpx.Headers) -> float | None:
+    value = headers.get("Retry-After")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _error_for(status: int, headers: httpx.Headers, body: bytes) -> ProlificError:
+    title, detail = _envelope_detail(body)
+    said = f": {detail}" if detail else (f": {title}" if title else "")
+    if 300 <= status < 400:
+        return UnexpectedResponseError(
+            f"Prolific returned an unexpected response (status {status}): a redirect, not followed",
+            status=status,
+        )
+    if status == 401:
+        return UnauthorizedError(f"Prolific rejected the API token (401){said}", status=401, detail=detail)
+    if status == 403:
+        return ForbiddenError(f"Prolific refused access (403){said}", status=403, detail=detail)
+    if status == 404:
+        return NotFoundError(f"Prolific found nothing there (404){said}", status=404, detail=detail)
+    if status == 429:
+        retry_after = _retry_after(headers)
+        return RateLimitedError(
+            f"Prolific is rate limiting requests (429){said}", retry_after=retry_after, detail=detail
+        )
+    if status >= 500:
+        if title is None and detail is None and body:
+            said = " (the body is not a Prolific error)"
+        return UpstreamError(f"Prolific failed to answer ({status}){said}", status=status, detail=detail)
+    return ClientRequestError(f"Prolific refused the request ({status}){said}", status=status, detail=detail)

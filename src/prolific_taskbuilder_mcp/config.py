@@ -1,0 +1,134 @@
+"""Settings: environment variables, each with a matching command-line flag (flags win)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Mapping, Sequence
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+
+from . import __version__
+
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
+
+NO_TOKEN_MESSAGE = (
+    "prolific-taskbuilder-mcp: no API token."  # noqa: S105 - a message, not a secret
+    " Set PROLIFIC_TOKEN (create one in the Prolific app under "
+    "Settings > API tokens), or try the offline simulator with --demo."
+)
+
+
+class ConfigError(ValueError):
+    """Configuration is unusable; the message is one line for the user."""
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    token: SecretStr | None = None
+    api_url: str = "https://api.prolific.com"
+    request_timeout: float = Field(default=20.0, gt=0, le=300)
+    call_deadline: float = Field(default=30.0, gt=0, le=3600)
+    max_attempts: int = Field(default=3, ge=1, le=10)
+    log_level: LogLevel = "INFO"
+    transport: Literal["stdio", "http"] = "stdio"
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=0, le=65535)
+    demo: bool = False
+
+    @field_validator("api_url")
+    @classmethod
+    def _origin(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if not value.startswith(("https://", "http://")) or "/api/" in value:
+            raise ValueError("PROLIFIC_URL must be an origin such as https://api.prolific.com")
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+
+ENVIRONMENT: Mapping[str, str] = {
+    "token": "PROLIFIC_TOKEN",
+    "api_url": "PROLIFIC_URL",
+    "request_timeout": "PROLIFIC_TIMEOUT",
+    "call_deadline": "PROLIFIC_MCP_CALL_DEADLINE",
+    "max_attempts": "PROLIFIC_MCP_MAX_ATTEMPTS",
+    "log_level": "PROLIFIC_MCP_LOG_LEVEL",
+    "transport": "PROLIFIC_MCP_TRANSPORT",
+    "host": "PROLIFIC_MCP_HOST",
+    "port": "PROLIFIC_MCP_PORT",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="prolific-taskbuilder-mcp",
+        description="MCP server for Prolific's AI Task Builder API. Reads PROLIFIC_TOKEN from the environment.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        default=None,
+        help="serve the embedded Prolific simulator instead of the real API (no token needed)",
+    )
+    parser.add_argument(
+        "--transport",
+        choices=["stdio", "http"],
+        help="stdio (default) or Streamable HTTP at /mcp [PROLIFIC_MCP_TRANSPORT]",
+    )
+    parser.add_argument("--host", help="HTTP bind address, default 127.0.0.1 [PROLIFIC_MCP_HOST]")
+    parser.add_argument("--port", type=int, help="HTTP port, default 8000 [PROLIFIC_MCP_PORT]")
+    parser.add_argument(
+        "--api-url", dest="api_url", help="Prolific API origin, default https://api.prolific.com [PROLIFIC_URL]"
+    )
+    parser.add_argument(
+        "--timeout",
+        dest="request_timeout",
+        type=float,
+        help="seconds per Prolific request step, default 20 [PROLIFIC_TIMEOUT]",
+    )
+    parser.add_argument(
+        "--call-deadline",
+        dest="call_deadline",
+        type=float,
+        help="seconds one tool call may spend on Prolific, retries included, default 30 [PROLIFIC_MCP_CALL_DEADLINE]",
+    )
+    parser.add_argument(
+        "--max-attempts",
+        dest="max_attempts",
+        type=int,
+        help="attempts for reads on transient failures (429, 502-504, network), default 3 [PROLIFIC_MCP_MAX_ATTEMPTS]",
+    )
+    parser.add_argument(
+        "--log-level",
+        dest="log_level",
+        help="DEBUG, INFO (default), WARNING or ERROR; logs go to stderr [PROLIFIC_MCP_LOG_LEVEL]",
+    )
+    parser.add_argument("--token", help="API token; prefer PROLIFIC_TOKEN (flags are visible to other users)")
+    return parser
+
+
+def load_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> Settings:
+    """Settings from the environment and flags. Raises ConfigError with a one-line message."""
+    environ = os.environ if environ is None else environ
+    args = vars(build_parser().parse_args(argv))
+    values: dict[str, object] = {}
+    for name, variable in ENVIRONMENT.items():
+        if environ.get(variable):
+            values[name] = environ[variable]
+    values.update({name: value for name, value in args.items() if value is not None})
+    try:
+        settings = Settings.model_validate(values)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ENVIRONMENT.get(str(first["loc"][0]), str(first["loc"][0])) if first["loc"] else "settings"
+        raise ConfigError(f"prolific-taskbuilder-mcp: invalid {field}: {first['msg']}") from None
+    if settings.token is None and not settings.demo:
+        raise ConfigError(NO_TOKEN_MESSAGE)
+    return settings

@@ -1,0 +1,39 @@
+"""Logging to stderr only, with the API token scrubbed from every line as a last line of defence."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from pydantic import SecretStr
+
+_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+_MASK = "**********"
+
+
+class RedactingFormatter(logging.Formatter):
+    """Formats as usual, then removes every occurrence of the secrets (message, args and traceback)."""
+
+    def __init__(self, fmt: str, secrets: list[str]) -> None:
+        super().__init__(fmt)
+        self._secrets = [s for s in secrets if len(s) >= 4]
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        for secret in self._secrets:
+            text = text.replace(secret, _MASK)
+        return text
+
+
+def configure_logging(level: str, token: SecretStr | None) -> None:
+    """Root logging to stderr at `level`; chatty libraries held at WARNING."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(RedactingFormatter(_FORMAT, [token.get_secret_value()] if token else []))
+    root = logging.getLogger()
+    for existing in list(root.handlers):
+        root.removeHandler(existing)
+    root.addHandler(handler)
+    root.setLevel(level)
+    floor = max(logging.WARNING, logging.getLevelName(level))
+    for noisy in ("httpx", "httpcore", "uvicorn.access", "sse_starlette", "mcp.server.streamable_http"):
+        logging.getLogger(noisy).setLevel(floor)

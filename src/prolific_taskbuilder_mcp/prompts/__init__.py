@@ -1,0 +1,1 @@
+"""MCP prompts (none yet: the read-surface issue adds them)."""

@@ -1,0 +1,106 @@
+"""Server assembly: the MCP server, its lifespan (one pooled Prolific client) and its toolsets."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx
+from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
+from mcp_types import CallToolResult, InputRequiredResult
+from pydantic import SecretStr, ValidationError
+
+from .. import __version__
+from ..client import ClientOptions, ProlificClient
+from ..config import Settings
+from ..context import AppContext
+from ..ids import describe_value
+from ..resources import batches as batch_resources
+from ..tools import batches as batch_tools
+
+logger = logging.getLogger(__name__)
+
+INSTRUCTIONS = (
+    "Tools for Prolific's AI Task Builder. A batch is an annotation job identified by a UUID; its status "
+    "goes UNINITIALISED -> PROCESSING -> READY (or ERROR). Use get_batch to see a batch's status, what it "
+    "means and the next steps. Every tool here is read-only; nothing spends money or changes data."
+)
+
+DEMO_TOKEN = SecretStr("demo-token")
+
+TransportFactory = Callable[[], httpx.AsyncBaseTransport]
+
+
+def _demo_transport() -> httpx.AsyncBaseTransport:
+    from ..sandbox import SandboxState, create_app  # imported only in demo mode
+
+    return httpx.ASGITransport(app=create_app(SandboxState(token=None)))
+
+
+class ProlificMCPServer(MCPServer[AppContext]):
+    """MCPServer whose argument-validation errors say what a valid value looks like."""
+
+    async def call_tool(
+        self, name: str, arguments: dict[str, Any], context: Context[AppContext, Any] | None = None
+    ) -> CallToolResult | InputRequiredResult:
+        try:
+            return await super().call_tool(name, arguments, context)
+        except ToolError as exc:
+            cause = exc.__cause__
+            if not isinstance(cause, ValidationError):
+                raise
+            raise ToolError(self._explain_invalid(name, cause)) from cause
+
+    def _explain_invalid(self, tool_name: str, error: ValidationError) -> str:
+        tool = self._tool_manager.get_tool(tool_name)
+        properties: dict[str, Any] = tool.parameters.get("properties", {}) if tool else {}
+        problems = []
+        for item in error.errors()[:5]:
+            field = ".".join(str(part) for part in item["loc"]) or "arguments"
+            spec = properties.get(str(item["loc"][0]), {}) if item["loc"] else {}
+            expected = spec.get("description") or item["msg"]
+            if item["type"] == "missing":
+                problems.append(f"{field} is required ({expected})")
+            elif item["type"] == "extra_forbidden":
+                problems.append(f"{field} is not an argument of {tool_name}")
+            else:
+                problems.append(f"{field}: got {describe_value(item.get('input'))}; expected {expected}")
+        return f"Invalid arguments for {tool_name}: " + "; ".join(problems) + ". Nothing was sent to Prolific."
+
+
+def create_server(settings: Settings, *, transport: TransportFactory | None = None) -> ProlificMCPServer:
+    """Build the MCP server. `transport` replaces the network (tests); `--demo` uses the simulator."""
+    if transport is None and settings.demo:
+        transport = _demo_transport
+    token = settings.token or DEMO_TOKEN
+    options = ClientOptions(
+        base_url="http://sandbox.invalid" if settings.demo else settings.api_url,
+        request_timeout=settings.request_timeout,
+        call_deadline=settings.call_deadline,
+        max_attempts=settings.max_attempts,
+    )
+
+    @asynccontextmanager
+    async def lifespan(_: MCPServer[AppContext]) -> AsyncIterator[AppContext]:
+        client = ProlificClient(token, options, transport=transport() if transport else None)
+        logger.debug("Prolific client opened for %s", options.base_url)
+        try:
+            yield AppContext(client=client, settings=settings)
+        finally:
+            await client.aclose()
+            logger.debug("Prolific client closed")
+
+    server = ProlificMCPServer(
+        name="prolific-taskbuilder-mcp",
+        title="Prolific AI Task Builder",
+        version=__version__,
+        instructions=INSTRUCTIONS,
+        lifespan=lifespan,
+        log_level=settings.log_level,
+    )
+    batch_tools.register(server)
+    batch_resources.register(server)
+    return server

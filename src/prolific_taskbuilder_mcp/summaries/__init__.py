@@ -1,0 +1,1 @@
+"""Pure functions: Prolific API models -> result models and compact text. No I/O, no MCP."""

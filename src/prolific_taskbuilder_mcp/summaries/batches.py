@@ -1,0 +1,213 @@
+"""Batch summaries: API model -> result model (structured) + compact text (for the model to read).
+
+Pure functions, no I/O. The result models are strict (`extra="forbid"`): what we promise in the output
+schema is exactly what we send.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..client.models import Batch, BatchDataset, TaskDetails
+from .text import html_to_steps, html_to_text, sanitize
+
+_MAX_OTHER_FIELD_CHARS = 1000
+
+STATUS_MEANINGS: dict[str, str] = {
+    "UNINITIALISED": "Created, but no tasks exist yet: setup has not run.",
+    "PROCESSING": "Setup is turning the dataset into tasks; this usually takes seconds to minutes.",
+    "READY": "Tasks are built; the batch can be attached to a Prolific study to collect responses.",
+    "ERROR": "Setup failed; the dataset or the batch layout may be unusable.",
+}
+
+_NEXT_STEPS: dict[str, list[str]] = {
+    "UNINITIALISED": [
+        "Attach a ready dataset and instructions (or a layout), then run setup in the Prolific app or API.",
+    ],
+    "PROCESSING": [
+        "Check again in a few seconds with get_batch; setup ends in READY or ERROR.",
+    ],
+    "READY": [
+        "Collect responses: create a Prolific study with data_collection_method DC_TOOL and "
+        "data_collection_id set to this batch id, then publish it.",
+        "Once participants have answered, read the responses or request an export.",
+    ],
+    "ERROR": [
+        "Check the dataset's status and import errors; the data may be malformed.",
+        "Fix the data, then duplicate the batch (or create a new one) and run setup again.",
+    ],
+}
+
+
+class DatasetSummary(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str | None
+    name: str | None = Field(description="Dataset name, or its file name when it has no name")
+    filename: str | None
+    total_datapoint_count: int | None
+    status: str | None
+
+
+class TaskDetailsSummary(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    task_name: str | None
+    introduction: str | None = Field(description="task_introduction as plain text (HTML removed)")
+    steps: list[str] = Field(description="task_steps as a list of plain-text steps")
+
+
+class BatchSummary(BaseModel):
+    """One AI Task Builder batch, summarised for an assistant."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    name: str | None
+    status: str | None = Field(description="UNINITIALISED, PROCESSING, READY or ERROR (or a newer value)")
+    status_meaning: str
+    next_steps: list[str]
+    created_at: str | None
+    created_by: str | None
+    workspace_id: str | None
+    schema_version: int | None
+    total_task_count: int | None
+    total_instruction_count: int | None
+    total_task_groups: int | None
+    datasets: list[DatasetSummary]
+    task_details: TaskDetailsSummary | None
+    auto_sync_enabled: bool | None
+    layout_pages: int | None = Field(description="Pages in the batch_items layout; null for legacy batches")
+    other_fields: dict[str, Any] = Field(description="Fields Prolific sent that this server does not know yet")
+
+
+def status_meaning(status: str | None) -> str:
+    """One sentence on what a batch status means; neutral for values we do not know."""
+    if status is None:
+        return "Prolific did not report a status for this batch."
+    known = STATUS_MEANINGS.get(status)
+    if known is not None:
+        return known
+    return f"Status {sanitize(status, 40)!r} is newer than this server; check the batch in the Prolific app."
+
+
+def next_steps(status: str | None) -> list[str]:
+    """What a user can do now, given the batch status."""
+    if status in _NEXT_STEPS:
+        return list(_NEXT_STEPS[status])
+    return ["Open the batch in the Prolific app to see what this status allows."]
+
+
+def _bounded(value: Any) -> Any:
+    """An unknown upstream value, kept but made safe: strings sanitised, large values elided."""
+    if isinstance(value, str):
+        return sanitize(value, 500)
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    encoded = json.dumps(value, separators=(",", ":"), default=str)
+    if len(encoded) > _MAX_OTHER_FIELD_CHARS:
+        return f"<{len(encoded)} characters of JSON omitted>"
+    if isinstance(value, list):
+        return [_bounded(v) for v in value]
+    if isinstance(value, dict):
+        return {sanitize(str(k), 100): _bounded(v) for k, v in value.items()}
+    return sanitize(str(value), 500)
+
+
+def _text(value: str | None, limit: int) -> str | None:
+    return None if value is None else sanitize(value, limit)
+
+
+def summarize_dataset(dataset: BatchDataset) -> DatasetSummary:
+    return DatasetSummary(
+        id=_text(dataset.id, 64),
+        name=_text(dataset.name or dataset.filename, 200),
+        filename=_text(dataset.filename, 200),
+        total_datapoint_count=dataset.total_datapoint_count,
+        status=_text(dataset.status, 40),
+    )
+
+
+def summarize_task_details(details: TaskDetails | None) -> TaskDetailsSummary | None:
+    if details is None:
+        return None
+    return TaskDetailsSummary(
+        task_name=_text(details.task_name, 200),
+        introduction=html_to_text(details.task_introduction, 1500),
+        steps=html_to_steps(details.task_steps),
+    )
+
+
+def summarize_batch(batch: Batch) -> BatchSummary:
+    """The structured summary of a batch as Prolific returned it."""
+    status = _text(batch.status, 40)
+    return BatchSummary(
+        id=sanitize(batch.id, 64),
+        name=_text(batch.name, 200),
+        status=status,
+        status_meaning=status_meaning(status),
+        next_steps=next_steps(status),
+        created_at=_text(batch.created_at, 40),
+        created_by=_text(batch.created_by, 40),
+        workspace_id=_text(batch.workspace_id, 40),
+        schema_version=batch.schema_version,
+        total_task_count=batch.total_task_count,
+        total_instruction_count=batch.total_instruction_count,
+        total_task_groups=batch.total_task_groups,
+        datasets=[summarize_dataset(d) for d in batch.datasets[:20]],
+        task_details=summarize_task_details(batch.task_details),
+        auto_sync_enabled=batch.auto_sync_enabled,
+        layout_pages=None if batch.batch_items is None else len(batch.batch_items),
+        other_fields={sanitize(k, 100): _bounded(v) for k, v in list(batch.other_fields.items())[:30]},
+    )
+
+
+def _count(value: int | None) -> str:
+    return "?" if value is None else str(value)
+
+
+def render_batch_text(summary: BatchSummary) -> str:
+    """A compact, line-oriented rendering with the same facts as the structured summary."""
+    lines = [
+        f'Batch "{summary.name or "(unnamed)"}" {summary.id}',
+        f"Status: {summary.status or 'unknown'}. {summary.status_meaning}",
+    ]
+    lines += [f"Next: {step}" for step in summary.next_steps]
+    lines.append(
+        f"Created {summary.created_at or '?'} by {summary.created_by or '?'} in workspace {summary.workspace_id or '?'}"
+    )
+    counts = (
+        f"Tasks {_count(summary.total_task_count)}, instructions {_count(summary.total_instruction_count)},"
+        f" task groups {_count(summary.total_task_groups)}, schema v{_count(summary.schema_version)}"
+    )
+    if summary.auto_sync_enabled is not None:
+        counts += f", auto-sync {'on' if summary.auto_sync_enabled else 'off'}"
+    if summary.layout_pages is not None:
+        counts += f", layout pages {summary.layout_pages}"
+    lines.append(counts)
+    if not summary.datasets:
+        lines.append("Datasets: none attached")
+    for ds in summary.datasets:
+        parts = [f"Dataset {ds.id or '?'}"]
+        if ds.name:
+            parts.append(ds.name)
+        if ds.filename and ds.filename != ds.name:
+            parts.append(f"file {ds.filename}")
+        parts.append(f"{_count(ds.total_datapoint_count)} datapoints")
+        if ds.status:
+            parts.append(ds.status)
+        lines.append(": ".join(parts[:1]) + (": " + ", ".join(parts[1:]) if parts[1:] else ""))
+    details = summary.task_details
+    if details is None:
+        lines.append("Task details: none")
+    else:
+        lines.append(f'Task "{details.task_name or "(unnamed)"}": {details.introduction or ""}'.rstrip(": "))
+        if details.steps:
+            lines.append("Steps: " + " ".join(f"{i}. {s}" for i, s in enumerate(details.steps, 1)))
+    if summary.other_fields:
+        extra = json.dumps(summary.other_fields, separators=(",", ":"), ensure_ascii=False)
+        lines.append(f"Other fields: {extra}")
+    return "\n".join(lines)

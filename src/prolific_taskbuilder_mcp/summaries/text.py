@@ -1,0 +1,111 @@
+"""Plain-text helpers for content written by people outside our control (researchers, participants).
+
+Pure functions, no I/O. `sanitize` is idempotent: sanitising twice gives the same result.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from html.parser import HTMLParser
+
+_BLOCK_TAGS = frozenset(
+    {"p", "div", "br", "li", "ol", "ul", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "blockquote"}
+)
+_DROP_CONTENT = frozenset({"script", "style", "template"})
+
+
+def _is_invisible(char: str) -> bool:
+    """Format characters (zero-width, bidirectional overrides, Unicode tags) and controls."""
+    if char in "\n\t":
+        return False
+    return unicodedata.category(char) in ("Cf", "Cc", "Co", "Cs")
+
+
+def sanitize(text: str, limit: int = 2000) -> str:
+    """Remove invisible/bidi/tag/control characters, fold whitespace, bound the length."""
+    cleaned = "".join(ch for ch in text if not _is_invisible(ch))
+    folded = " ".join(cleaned.split())
+    if len(folded) > limit:
+        folded = folded[: max(0, limit - 1)].rstrip() + "…"
+    return folded
+
+
+class _TextExtractor(HTMLParser):
+    """Collects text blocks and list items from basic HTML."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[str] = []
+        self.items: list[str] = []
+        self._current: list[str] = []
+        self._in_item = 0
+        self._item: list[str] = []
+        self._dropping = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _DROP_CONTENT:
+            self._dropping += 1
+        elif tag == "li":
+            self._flush()
+            self._in_item += 1
+            self._item = []
+        elif tag in _BLOCK_TAGS:
+            self._flush()
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _DROP_CONTENT:
+            self._dropping = max(0, self._dropping - 1)
+        elif tag == "li" and self._in_item:
+            self._in_item -= 1
+            item = " ".join("".join(self._item).split())
+            if item:
+                self.items.append(item)
+                self.blocks.append(item)
+            self._item = []
+        elif tag in _BLOCK_TAGS:
+            self._flush()
+
+    def handle_data(self, data: str) -> None:
+        if self._dropping:
+            return
+        (self._item if self._in_item else self._current).append(data)
+
+    def _flush(self) -> None:
+        block = " ".join("".join(self._current).split())
+        if block:
+            self.blocks.append(block)
+        self._current = []
+
+    def close(self) -> None:
+        super().close()
+        if self._in_item:
+            item = " ".join("".join(self._item).split())
+            if item:
+                self.items.append(item)
+                self.blocks.append(item)
+        self._flush()
+
+
+def _extract(markup: str) -> _TextExtractor:
+    parser = _TextExtractor()
+    parser.feed(markup)
+    parser.close()
+    return parser
+
+
+def html_to_text(markup: str | None, limit: int = 2000) -> str | None:
+    """Basic HTML as one line of plain text (blocks joined by spaces). None stays None."""
+    if markup is None:
+        return None
+    text = " ".join(_extract(markup).blocks)
+    return sanitize(text, limit)
+
+
+def html_to_steps(markup: str | None, limit: int = 500, max_steps: int = 30) -> list[str]:
+    """Steps from basic HTML: list items when there are any, else the text blocks."""
+    if not markup:
+        return []
+    parsed = _extract(markup)
+    raw = parsed.items or parsed.blocks
+    steps = [sanitize(step, limit) for step in raw]
+    return [step for step in steps if step][:max_steps]

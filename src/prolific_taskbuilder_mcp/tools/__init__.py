@@ -1,0 +1,1 @@
+"""MCP tools, one module per resource family. Each module exposes `register(server)`."""

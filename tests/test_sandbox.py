@@ -35,7 +35,8 @@ def _assert_envelope(response: httpx.Response, status: int) -> dict[str, Any]:
     error = response.json()["error"]
     assert error["status"] == status
     assert isinstance(error["error_code"], int)
-    assert error["title"] and error["detail"]
+    assert error["title"]
+    assert error["detail"]
     return dict(error)
 
 

@@ -52,7 +52,8 @@ def test_seed_example_text_carries_every_documented_fact() -> None:
         "3. Submit your response.",
     ):
         assert fact in text
-    assert "<p>" not in text and "<li>" not in text
+    assert "<p>" not in text
+    assert "<li>" not in text
 
 
 def test_seed_example_structured_summary_has_plain_text_task_details() -> None:

@@ -1,5 +1,5 @@
 # Everything self-installs into .venv on first use; nothing needs to be installed by hand.
-PYTHON ?= $(shell command -v python3.12 || command -v python3.11 || command -v python3)
+PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp

@@ -39,6 +39,7 @@ async def run_http(server: ProlificMCPServer, settings: Settings) -> None:
         app,
         log_level=settings.log_level.lower(),
         access_log=False,
+        log_config=None,  # keep our stderr handler (and its token redaction)
         timeout_graceful_shutdown=10,
     )
     try:

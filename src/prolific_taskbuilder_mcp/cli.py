@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import warnings
 from collections.abc import Sequence
 
 import anyio
@@ -54,6 +55,8 @@ async def _serve(settings: Settings) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
+    # Log notifications are deprecated from protocol 2026-07-28 but still what 2025-11-25 clients read.
+    warnings.filterwarnings("ignore", message="The logging capability is deprecated")
     try:
         settings = load_settings(argv)
     except ConfigError as exc:
@@ -61,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         raise SystemExit(2) from None
     from .logs import configure_logging
 
-    configure_logging(settings.log_level, settings.token)
+    configure_logging(settings.log_level, [s for s in (settings.token, settings.http_key) if s is not None])
     if settings.demo:
         _print_demo_intro(settings)
     with contextlib.suppress(KeyboardInterrupt):

@@ -37,6 +37,24 @@ class Settings(BaseModel):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=0, le=65535)
     demo: bool = False
+    http_key: SecretStr | None = None
+    allowed_hosts: list[str] = []
+    allowed_origins: list[str] = []
+    max_body_bytes: int = Field(default=10 * 1024 * 1024, ge=1024, le=1024**3)
+    max_request_bytes: int = Field(default=1024 * 1024, ge=1024, le=64 * 1024 * 1024)
+    max_sessions: int = Field(default=100, ge=1, le=100_000)
+    stateless_http: bool = False
+
+    @field_validator("allowed_hosts", "allowed_origins", mode="before")
+    @classmethod
+    def _comma_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @property
+    def is_loopback(self) -> bool:
+        return self.host in ("127.0.0.1", "localhost", "::1") or self.host.startswith("127.")
 
     @field_validator("api_url")
     @classmethod
@@ -62,6 +80,13 @@ ENVIRONMENT: Mapping[str, str] = {
     "transport": "PROLIFIC_MCP_TRANSPORT",
     "host": "PROLIFIC_MCP_HOST",
     "port": "PROLIFIC_MCP_PORT",
+    "http_key": "PROLIFIC_MCP_HTTP_KEY",
+    "allowed_hosts": "PROLIFIC_MCP_ALLOWED_HOSTS",
+    "allowed_origins": "PROLIFIC_MCP_ALLOWED_ORIGINS",
+    "max_body_bytes": "PROLIFIC_MCP_MAX_BODY_BYTES",
+    "max_request_bytes": "PROLIFIC_MCP_MAX_REQUEST_BYTES",
+    "max_sessions": "PROLIFIC_MCP_MAX_SESSIONS",
+    "stateless_http": "PROLIFIC_MCP_STATELESS_HTTP",
 }
 
 
@@ -110,6 +135,37 @@ def build_parser() -> argparse.ArgumentParser:
         dest="log_level",
         help="DEBUG, INFO (default), WARNING or ERROR; logs go to stderr [PROLIFIC_MCP_LOG_LEVEL]",
     )
+    parser.add_argument(
+        "--http-key",
+        dest="http_key",
+        help="access key HTTP clients must send as 'Authorization: Bearer <key>'; required off loopback "
+        "[PROLIFIC_MCP_HTTP_KEY]",
+    )
+    parser.add_argument(
+        "--allowed-hosts",
+        dest="allowed_hosts",
+        help="extra Host header values accepted over HTTP, comma-separated (localhost forms always are) "
+        "[PROLIFIC_MCP_ALLOWED_HOSTS]",
+    )
+    parser.add_argument(
+        "--allowed-origins",
+        dest="allowed_origins",
+        help="extra Origin header values accepted over HTTP, comma-separated [PROLIFIC_MCP_ALLOWED_ORIGINS]",
+    )
+    parser.add_argument(
+        "--max-sessions",
+        dest="max_sessions",
+        type=int,
+        help="concurrent HTTP sessions, default 100 [PROLIFIC_MCP_MAX_SESSIONS]",
+    )
+    parser.add_argument(
+        "--stateless-http",
+        dest="stateless_http",
+        action="store_true",
+        default=None,
+        help="Streamable HTTP without server-side sessions (for replicas behind a load balancer) "
+        "[PROLIFIC_MCP_STATELESS_HTTP]",
+    )
     parser.add_argument("--token", help="API token; prefer PROLIFIC_TOKEN (flags are visible to other users)")
     return parser
 
@@ -131,4 +187,9 @@ def load_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str] 
         raise ConfigError(f"prolific-taskbuilder-mcp: invalid {field}: {first['msg']}") from None
     if settings.token is None and not settings.demo:
         raise ConfigError(NO_TOKEN_MESSAGE)
+    if settings.transport == "http" and not settings.is_loopback and settings.http_key is None:
+        raise ConfigError(
+            f"prolific-taskbuilder-mcp: binding HTTP to {settings.host} (not loopback) needs an access key: "
+            "set PROLIFIC_MCP_HTTP_KEY (clients then send 'Authorization: Bearer <key>')."
+        )
     return settings

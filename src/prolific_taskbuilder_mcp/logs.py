@@ -25,10 +25,10 @@ class RedactingFormatter(logging.Formatter):
         return text
 
 
-def configure_logging(level: str, token: SecretStr | None) -> None:
-    """Root logging to stderr at `level`; chatty libraries held at WARNING."""
+def configure_logging(level: str, secrets: list[SecretStr]) -> None:
+    """Root logging to stderr at `level`; chatty libraries held at WARNING; secrets masked."""
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(RedactingFormatter(_FORMAT, [token.get_secret_value()] if token else []))
+    handler.setFormatter(RedactingFormatter(_FORMAT, [s.get_secret_value() for s in secrets]))
     root = logging.getLogger()
     for existing in list(root.handlers):
         root.removeHandler(existing)

@@ -11,7 +11,8 @@ import logging
 import random
 import re
 import time
-from collections.abc import AsyncIterator, Generator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
@@ -45,6 +46,10 @@ _DETAIL_LIMIT = 300
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
+
+RetryListener = Callable[[str], Awaitable[None]]
+retry_listener: ContextVar[RetryListener | None] = ContextVar("prolific_retry_listener", default=None)
+"""Set by a caller that wants to hear about retries of the calls it makes (the MCP layer forwards them)."""
 
 
 @dataclass(frozen=True)
@@ -197,15 +202,14 @@ class ProlificClient:
                 remaining = self.options.call_deadline - (time.monotonic() - started)
                 if delay >= remaining:
                     raise  # waiting would break the call's deadline: report now, with the hint
-                logger.warning(
-                    "%s %s failed (%s); retry %d of %d in %.1f s",
-                    method,
-                    path,
-                    exc.message,
-                    attempt,
-                    attempts - 1,
-                    delay,
-                )
+                notice = f"{method} {path} failed ({exc.message}); retry {attempt} of {attempts - 1} in {delay:.1f} s"
+                logger.warning("%s", notice)
+                listener = retry_listener.get()
+                if listener is not None:
+                    try:
+                        await listener(notice)
+                    except Exception:  # a listener must never break the call it observes
+                        logger.debug("retry listener failed", exc_info=True)
                 await anyio.sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover
 

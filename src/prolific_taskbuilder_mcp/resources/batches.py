@@ -7,11 +7,10 @@ from typing import Any
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError
 
-from ..client import ProlificError
 from ..context import app_context
-from ..errors import explain
 from ..ids import InvalidIdError, check_batch_id
 from ..summaries.batches import summarize_batch
+from ..tools._common import calling_prolific
 
 
 async def batch_resource(batch_id: str, ctx: Context[Any, Any]) -> str:
@@ -19,10 +18,8 @@ async def batch_resource(batch_id: str, ctx: Context[Any, Any]) -> str:
         batch_id = check_batch_id(batch_id)
     except InvalidIdError as exc:
         raise ResourceError(str(exc)) from None
-    try:
+    async with calling_prolific(ctx, "batch", batch_id, error=ResourceError):
         batch = await app_context(ctx).client.get_batch(batch_id)
-    except ProlificError as exc:
-        raise ResourceError(explain(exc, "batch", batch_id)) from None
     return summarize_batch(batch).model_dump_json()
 
 

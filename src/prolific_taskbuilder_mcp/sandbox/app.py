@@ -292,6 +292,8 @@ class SandboxApp:
             if fault.kind in ("delay", "reset", "truncated"):
                 await asyncio.sleep(fault.seconds)
             if fault.kind == "reset":
+                # Start a response, then drop the connection: the client sees it cut mid-response.
+                await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"100")]})
                 raise ConnectionResetError("injected connection reset")
             if fault.kind == "truncated":
                 await _send_truncated(send)

@@ -81,6 +81,7 @@ def create_server(settings: Settings, *, transport: TransportFactory | None = No
         request_timeout=settings.request_timeout,
         call_deadline=settings.call_deadline,
         max_attempts=settings.max_attempts,
+        max_body_bytes=settings.max_body_bytes,
     )
 
     @asynccontextmanager

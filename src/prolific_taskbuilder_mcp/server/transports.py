@@ -2,20 +2,96 @@
 
 from __future__ import annotations
 
+import hmac
+import json
 import logging
+import signal
 import socket
 import sys
 
+import anyio
 import uvicorn
+from mcp.server.transport_security import TransportSecuritySettings
+from pydantic import SecretStr
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..config import Settings
 from .app import ProlificMCPServer
 
 logger = logging.getLogger(__name__)
 
+LOCAL_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+
 
 async def run_stdio(server: ProlificMCPServer) -> None:
-    await server.run_stdio_async()
+    """Serve over stdio until stdin closes or SIGTERM/SIGINT arrives; the lifespan then closes the pool."""
+    async with anyio.create_task_group() as tg:
+
+        async def stop_on_signal() -> None:
+            with anyio.open_signal_receiver(signal.SIGTERM, signal.SIGINT) as signals:
+                async for received in signals:
+                    logger.info("Received %s; shutting down", signal.Signals(received).name)
+                    tg.cancel_scope.cancel()
+                    return
+
+        tg.start_soon(stop_on_signal)
+        await server.run_stdio_async()
+        tg.cancel_scope.cancel()
+
+
+class AccessKeyMiddleware:
+    """Requires `Authorization: Bearer <key>` on every HTTP request (compared in constant time)."""
+
+    def __init__(self, app: ASGIApp, key: SecretStr) -> None:
+        self.app = app
+        self._expected = f"Bearer {key.get_secret_value()}".encode()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        given = next((value for name, value in scope["headers"] if name == b"authorization"), b"")
+        if hmac.compare_digest(given, self._expected):
+            await self.app(scope, receive, send)
+            return
+        body = json.dumps({"error": "unauthorized", "detail": "send 'Authorization: Bearer <access key>'"}).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 401,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"www-authenticate", b'Bearer realm="prolific-taskbuilder-mcp"'),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+
+def transport_security(settings: Settings) -> TransportSecuritySettings:
+    """DNS-rebinding protection: Host and Origin must be localhost forms or explicitly allowed ones."""
+    hosts = [*LOCAL_HOSTS, *settings.allowed_hosts]
+    allowed_hosts = [form for host in hosts for form in (host, f"{host}:*")]
+    origins = [f"{scheme}://{host}" for host in hosts for scheme in ("http", "https")]
+    allowed_origins = [form for origin in origins for form in (origin, f"{origin}:*")] + settings.allowed_origins
+    return TransportSecuritySettings(
+        enable_dns_rebinding_protection=True, allowed_hosts=allowed_hosts, allowed_origins=allowed_origins
+    )
+
+
+def build_http_app(server: ProlificMCPServer, settings: Settings) -> ASGIApp:
+    app: ASGIApp = server.streamable_http_app(
+        streamable_http_path="/mcp",
+        host=settings.host,
+        stateless_http=settings.stateless_http,
+        max_request_body_size=settings.max_request_bytes,
+        max_sessions=settings.max_sessions,
+        transport_security=transport_security(settings),
+    )
+    if settings.http_key is not None:
+        app = AccessKeyMiddleware(app, settings.http_key)
+    return app
 
 
 def _listen(host: str, port: int) -> socket.socket:
@@ -30,16 +106,16 @@ def _listen(host: str, port: int) -> socket.socket:
 
 async def run_http(server: ProlificMCPServer, settings: Settings) -> None:
     """Serve Streamable HTTP at /mcp. Binds loopback unless told otherwise; the bound URL goes to stderr."""
-    app = server.streamable_http_app(streamable_http_path="/mcp", host=settings.host)
+    app = build_http_app(server, settings)
     sock = _listen(settings.host, settings.port)
     host, port = sock.getsockname()[:2]
     shown = f"[{host}]" if ":" in host else host
-    sys.stderr.write(f"Serving MCP over Streamable HTTP at http://{shown}:{port}/mcp" + "\n")
+    sys.stderr.write(f"Serving MCP over Streamable HTTP at http://{shown}:{port}/mcp\n")
     config = uvicorn.Config(
         app,
         log_level=settings.log_level.lower(),
         access_log=False,
-        log_config=None,  # keep our stderr handler (and its token redaction)
+        log_config=None,  # keep our stderr handler (and its secret redaction)
         timeout_graceful_shutdown=10,
     )
     try:

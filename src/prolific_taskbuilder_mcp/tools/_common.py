@@ -1,15 +1,18 @@
-"""What every tool module shares: annotations, the upstream-error boundary, structured results."""
+"""What every tool and resource module shares: annotations, the upstream-error boundary, results."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
 
-from mcp.server.mcpserver.exceptions import ToolError
+from mcp.server.mcpserver import Context
+from mcp.server.mcpserver.exceptions import ResourceError, ToolError
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import BaseModel
 
 from ..client import ProlificError
+from ..client.http import retry_listener
 from ..errors import explain
 
 READ_ONLY = ToolAnnotations(
@@ -20,13 +23,30 @@ READ_ONLY = ToolAnnotations(
 )
 
 
-@contextmanager
-def upstream_errors(what: str, ident: str | None = None) -> Iterator[None]:
-    """Turn a Prolific failure into a tool error (an `isError` result) that says what to do next."""
+@asynccontextmanager
+async def calling_prolific(
+    ctx: Context[Any, Any],
+    what: str,
+    ident: str | None = None,
+    *,
+    error: type[ToolError] | type[ResourceError] = ToolError,
+) -> AsyncIterator[None]:
+    """The boundary around Prolific calls made for one MCP request.
+
+    Retries are forwarded to the client as log notifications (level warning), and a Prolific failure
+    becomes a tool error (an `isError` result) or a resource error whose message says what to do next.
+    """
+
+    async def tell_client(notice: str) -> None:
+        await ctx.warning(f"Prolific call retried: {notice}", logger_name="prolific_taskbuilder_mcp.client")
+
+    token = retry_listener.set(tell_client)
     try:
         yield
     except ProlificError as exc:
-        raise ToolError(explain(exc, what, ident)) from None
+        raise error(explain(exc, what, ident)) from None
+    finally:
+        retry_listener.reset(token)
 
 
 def structured_result(data: BaseModel, text: str) -> CallToolResult:

@@ -10,7 +10,7 @@ from mcp_types import CallToolResult
 from ..context import app_context
 from ..ids import BatchId
 from ..summaries.batches import BatchSummary, render_batch_text, summarize_batch
-from ._common import READ_ONLY, structured_result, upstream_errors
+from ._common import READ_ONLY, calling_prolific, structured_result
 
 TOOLSET = "batches"
 
@@ -23,7 +23,7 @@ async def get_batch(batch_id: BatchId, ctx: Context[Any, Any]) -> Annotated[Call
     Needs the batch id (a UUID). Read-only.
     """
     client = app_context(ctx).client
-    with upstream_errors("batch", batch_id):
+    async with calling_prolific(ctx, "batch", batch_id):
         batch = await client.get_batch(batch_id)
     summary = summarize_batch(batch)
     return structured_result(summary, render_batch_text(summary))

@@ -21,3 +21,29 @@ def app_context(ctx: Context[Any, Any]) -> AppContext:
     state = ctx.request_context.lifespan_context
     assert isinstance(state, AppContext)
     return state
+
+
+LOG_LEVELS = ("debug", "info", "notice", "warning", "error", "critical", "alert", "emergency")
+_LEVEL_KEY = "prolific_taskbuilder_mcp.log_level"
+
+
+def _connection_state(session: Any) -> dict[str, Any] | None:
+    connection = getattr(session, "_connection", None)
+    state = getattr(connection, "state", None)
+    return state if isinstance(state, dict) else None
+
+
+def set_client_log_level(session: Any, level: str) -> None:
+    """Remember the level a client asked for with `logging/setLevel`, per connection."""
+    state = _connection_state(session)
+    if state is not None:
+        state[_LEVEL_KEY] = level
+
+
+def client_wants_log(ctx: Context[Any, Any], level: str) -> bool:
+    """Whether this request's client asked for log notifications at `level` (all, until it says)."""
+    state = _connection_state(ctx.request_context.session)
+    minimum = state.get(_LEVEL_KEY) if state is not None else None
+    if minimum not in LOG_LEVELS:
+        return True
+    return LOG_LEVELS.index(level) >= LOG_LEVELS.index(minimum)

@@ -8,15 +8,16 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
+from mcp.server.context import ServerRequestContext
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
-from mcp_types import CallToolResult, InputRequiredResult
+from mcp_types import CallToolResult, EmptyResult, InputRequiredResult, SetLevelRequestParams
 from pydantic import SecretStr, ValidationError
 
 from .. import __version__
 from ..client import ClientOptions, ProlificClient
 from ..config import Settings
-from ..context import AppContext
+from ..context import AppContext, set_client_log_level
 from ..ids import describe_value
 from ..resources import batches as batch_resources
 from ..tools import batches as batch_tools
@@ -41,7 +42,12 @@ def _demo_transport() -> httpx.AsyncBaseTransport:
 
 
 class ProlificMCPServer(MCPServer[AppContext]):
-    """MCPServer whose argument-validation errors say what a valid value looks like."""
+    """MCPServer whose argument-validation errors say what a valid value looks like, and which honours
+    `logging/setLevel` for clients on handshake-era protocol versions (2025-11-25 and before)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._lowlevel_server.add_request_handler("logging/setLevel", SetLevelRequestParams, _set_log_level)
 
     async def call_tool(
         self, name: str, arguments: dict[str, Any], context: Context[AppContext, Any] | None = None
@@ -69,6 +75,11 @@ class ProlificMCPServer(MCPServer[AppContext]):
             else:
                 problems.append(f"{field}: got {describe_value(item.get('input'))}; expected {expected}")
         return f"Invalid arguments for {tool_name}: " + "; ".join(problems) + ". Nothing was sent to Prolific."
+
+
+async def _set_log_level(ctx: ServerRequestContext[AppContext, Any], params: SetLevelRequestParams) -> EmptyResult:
+    set_client_log_level(ctx.session, params.level)
+    return EmptyResult()
 
 
 def create_server(settings: Settings, *, transport: TransportFactory | None = None) -> ProlificMCPServer:

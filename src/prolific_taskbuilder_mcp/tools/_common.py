@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from ..client import ProlificError
 from ..client.http import retry_listener
+from ..context import client_wants_log
 from ..errors import explain
 
 READ_ONLY = ToolAnnotations(
@@ -38,7 +39,8 @@ async def calling_prolific(
     """
 
     async def tell_client(notice: str) -> None:
-        await ctx.warning(f"Prolific call retried: {notice}", logger_name="prolific_taskbuilder_mcp.client")
+        if client_wants_log(ctx, "warning"):
+            await ctx.warning(f"Prolific call retried: {notice}", logger_name="prolific_taskbuilder_mcp.client")
 
     token = retry_listener.set(tell_client)
     try:

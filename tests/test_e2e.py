@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
-import re
 import select
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -22,17 +19,9 @@ from mcp_types import TextContent
 from prolific_taskbuilder_mcp.sandbox import DEMO_BATCHES, READY_BATCH_ID, SEED_BATCH_ID, Fault
 from prolific_taskbuilder_mcp.sandbox.runner import RunningSandbox
 
-from .conftest import CANARY_TOKEN
+from .conftest import CANARY_TOKEN, COMMAND, HttpServer, child_env, serve_http
 
 pytestmark = [pytest.mark.anyio, pytest.mark.e2e]
-
-COMMAND = shutil.which("prolific-taskbuilder-mcp", path=str(Path(sys.executable).parent)) or "prolific-taskbuilder-mcp"
-
-
-def _env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PROLIFIC")}
-    env.update(extra)
-    return env
 
 
 @pytest.fixture
@@ -53,7 +42,7 @@ async def test_stdio_lists_tools_calls_get_batch_and_reads_the_resource(
     params = StdioServerParameters(
         command=COMMAND,
         args=["--log-level", "DEBUG"],
-        env=_env(PROLIFIC_TOKEN=CANARY_TOKEN, PROLIFIC_URL=sandbox.url),
+        env=child_env(PROLIFIC_TOKEN=CANARY_TOKEN, PROLIFIC_URL=sandbox.url),
     )
     from mcp.client.stdio import stdio_client
 
@@ -136,7 +125,7 @@ def test_stdio_stdout_carries_nothing_but_json_rpc(sandbox: RunningSandbox) -> N
             "params": {"name": "get_batch", "arguments": {"batch_id": "nope"}},
         },
     ]
-    env = _env(PROLIFIC_TOKEN=CANARY_TOKEN, PROLIFIC_URL=sandbox.url, PROLIFIC_MCP_LOG_LEVEL="DEBUG")
+    env = child_env(PROLIFIC_TOKEN=CANARY_TOKEN, PROLIFIC_URL=sandbox.url, PROLIFIC_MCP_LOG_LEVEL="DEBUG")
     lines = _raw_stdio_session([COMMAND], env, messages)
     assert len(lines) >= 4
     for line in lines:
@@ -148,42 +137,18 @@ def test_stdio_stdout_carries_nothing_but_json_rpc(sandbox: RunningSandbox) -> N
     assert by_id[4]["result"]["isError"] is True
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture
-def http_server(sandbox: RunningSandbox, stderr_log: TextIO) -> Iterator[str]:
-    port = _free_port()
-    proc = subprocess.Popen(
-        [COMMAND, "--transport", "http", "--port", str(port), "--log-level", "DEBUG"],
-        env=_env(PROLIFIC_TOKEN=CANARY_TOKEN, PROLIFIC_URL=sandbox.url),
-        stdout=subprocess.DEVNULL,
-        stderr=stderr_log,
-    )
-    deadline = time.monotonic() + 20
-    try:
-        while "Serving MCP over Streamable HTTP" not in _read(stderr_log):
-            assert proc.poll() is None, _read(stderr_log)
-            assert time.monotonic() < deadline, "the HTTP server did not start"
-            time.sleep(0.05)
-        url = re.findall(r"http://\S+/mcp", _read(stderr_log))[0]
-        assert url == f"http://127.0.0.1:{port}/mcp"  # loopback by default
-        yield url
-    finally:
-        proc.terminate()
-        assert proc.wait(timeout=15) is not None
+def http_server(sandbox: RunningSandbox, tmp_path: Path) -> Iterator[HttpServer]:
+    env = child_env(PROLIFIC_TOKEN=CANARY_TOKEN, PROLIFIC_URL=sandbox.url)
+    with serve_http(env, "--log-level", "DEBUG", log=tmp_path / "stderr.log") as server:
+        assert server.url == f"http://127.0.0.1:{server.port}/mcp"  # loopback by default
+        yield server
 
 
 async def test_http_lists_tools_calls_get_batch_and_reads_the_resource(
-    http_server: str, sandbox: RunningSandbox, stderr_log: TextIO
+    http_server: HttpServer, sandbox: RunningSandbox
 ) -> None:
-    async with Client(http_server) as client:
+    async with Client(http_server.url) as client:
         assert "get_batch" in [tool.name for tool in (await client.list_tools()).tools]
         result = await client.call_tool("get_batch", {"batch_id": READY_BATCH_ID})
         assert result.is_error is False
@@ -194,13 +159,13 @@ async def test_http_lists_tools_calls_get_batch_and_reads_the_resource(
         sandbox.state.add_fault(Fault(kind="status", status=401, times=None))
         failed = await client.call_tool("get_batch", {"batch_id": READY_BATCH_ID})
         assert failed.is_error is True
-    assert CANARY_TOKEN not in _read(stderr_log)
+    assert CANARY_TOKEN not in http_server.stderr()
 
 
 async def test_demo_mode_over_stdio_answers_for_every_demo_batch(stderr_log: TextIO) -> None:
     from mcp.client.stdio import stdio_client
 
-    params = StdioServerParameters(command=COMMAND, args=["--demo"], env=_env())
+    params = StdioServerParameters(command=COMMAND, args=["--demo"], env=child_env())
     async with Client(stdio_client(params, errlog=stderr_log)) as client:
         for batch_id in DEMO_BATCHES:
             result = await client.call_tool("get_batch", {"batch_id": batch_id})
@@ -214,7 +179,9 @@ async def test_demo_mode_over_stdio_answers_for_every_demo_batch(stderr_log: Tex
 
 def test_without_a_token_it_exits_2_at_once_with_one_line() -> None:
     started = time.monotonic()
-    proc = subprocess.run([COMMAND], env=_env(), capture_output=True, text=True, timeout=20, stdin=subprocess.DEVNULL)
+    proc = subprocess.run(
+        [COMMAND], env=child_env(), capture_output=True, text=True, timeout=20, stdin=subprocess.DEVNULL
+    )
     assert proc.returncode == 2
     assert proc.stdout == ""
     lines = proc.stderr.strip().splitlines()

@@ -99,6 +99,12 @@ class CountingTransport(httpx.AsyncBaseTransport):
         self._inner = httpx.AsyncHTTPTransport()
         self.open = 0
         self.started = anyio.Event()
+        self.all_closed = anyio.Event()
+
+    def _closed_one(self) -> None:
+        self.open -= 1
+        if self.open == 0:
+            self.all_closed.set()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         self.open += 1
@@ -106,7 +112,7 @@ class CountingTransport(httpx.AsyncBaseTransport):
         try:
             response = await self._inner.handle_async_request(request)
         except BaseException:
-            self.open -= 1
+            self._closed_one()
             raise
         transport = self
 
@@ -116,7 +122,7 @@ class CountingTransport(httpx.AsyncBaseTransport):
                     yield chunk
 
             async def aclose(self) -> None:
-                transport.open -= 1
+                transport._closed_one()
                 await response.aclose()
 
         return httpx.Response(response.status_code, headers=response.headers, stream=_Stream())
@@ -142,7 +148,6 @@ async def test_a_cancelled_call_stops_its_upstream_request(sandbox: RunningSandb
             assert transport.open == 1
             tg.cancel_scope.cancel()  # the SDK client sends notifications/cancelled
         with anyio.fail_after(2):
-            while transport.open:
-                await anyio.sleep(0.01)
+            await transport.all_closed.wait()
     assert "result" not in outcome
     assert transport.open == 0

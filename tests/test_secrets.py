@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import io
 import logging
-import os
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,8 +20,7 @@ from prolific_taskbuilder_mcp.sandbox.runner import RunningSandbox
 from prolific_taskbuilder_mcp.server import create_server
 
 from .calls import TOOL_CALLS
-from .conftest import CANARY_TOKEN, settings_for
-from .test_e2e import COMMAND, _free_port
+from .conftest import CANARY_TOKEN, COMMAND, HttpServer, child_env, serve_http, settings_for
 
 pytestmark = pytest.mark.anyio
 
@@ -126,8 +123,7 @@ def test_the_redacting_formatter_masks_a_token_that_reaches_a_log_line() -> None
 
 async def test_no_error_path_leaks_the_token_over_stdio(sandbox: RunningSandbox, tmp_path: Any) -> None:
     logs = _Logs()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PROLIFIC")}
-    env.update(
+    env = child_env(
         PROLIFIC_TOKEN=CANARY_TOKEN,
         PROLIFIC_URL=sandbox.url,
         PROLIFIC_TIMEOUT="0.3",
@@ -147,38 +143,25 @@ async def test_no_error_path_leaks_the_token_over_stdio(sandbox: RunningSandbox,
         assert CANARY_TOKEN not in text
 
 
-async def test_no_error_path_leaks_the_token_over_http(sandbox: RunningSandbox, tmp_path: Any) -> None:
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PROLIFIC")}
-    env.update(
+@pytest.fixture
+def debug_http_server(sandbox: RunningSandbox, tmp_path: Path) -> Iterator[HttpServer]:
+    env = child_env(
         PROLIFIC_TOKEN=CANARY_TOKEN,
         PROLIFIC_URL=sandbox.url,
         PROLIFIC_TIMEOUT="0.3",
         PROLIFIC_MCP_MAX_ATTEMPTS="2",
         PROLIFIC_MCP_CALL_DEADLINE="3",
     )
-    log_path = tmp_path / "stderr.log"
-    with log_path.open("w") as errlog:
-        proc = subprocess.Popen(
-            [COMMAND, "--transport", "http", "--port", str(port), "--log-level", "DEBUG"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=errlog,
-        )
-    try:
-        deadline = time.monotonic() + 20
-        while "Serving MCP" not in log_path.read_text():
-            assert proc.poll() is None
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
-        logs = _Logs()
-        async with Client(f"http://127.0.0.1:{port}/mcp", logging_callback=logs, mode="legacy") as client:
-            await client.set_logging_level("debug")
-            texts = await _drive_every_error_path(client, sandbox)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=15)
-    stderr = log_path.read_text()
+    with serve_http(env, "--log-level", "DEBUG", log=tmp_path / "stderr.log") as server:
+        yield server
+
+
+async def test_no_error_path_leaks_the_token_over_http(sandbox: RunningSandbox, debug_http_server: HttpServer) -> None:
+    logs = _Logs()
+    async with Client(debug_http_server.url, logging_callback=logs, mode="legacy") as client:
+        await client.set_logging_level("debug")
+        texts = await _drive_every_error_path(client, sandbox)
+    stderr = debug_http_server.stderr()
     assert "GET /api/v1/" in stderr
     assert logs.messages
     for text in [*texts, *logs.messages, stderr]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import signal
 import sys
 import warnings
 from collections.abc import Sequence
@@ -67,8 +68,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     configure_logging(settings.log_level, [s for s in (settings.token, settings.http_key) if s is not None])
     if settings.demo:
         _print_demo_intro(settings)
+    # uvicorn re-raises SIGTERM after its graceful shutdown: make that a clean exit, not a kill.
+    signal.signal(signal.SIGTERM, _exit_cleanly)
     with contextlib.suppress(KeyboardInterrupt):
         anyio.run(_serve, settings)
+
+
+def _exit_cleanly(signum: int, frame: object) -> None:
+    raise SystemExit(0)
 
 
 if __name__ == "__main__":

@@ -37,7 +37,7 @@ def sandbox_in_thread(state: SandboxState | None = None, host: str = "127.0.0.1"
     state = state or SandboxState()
     sock = bind_loopback(host)
     port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(state), log_level="warning", access_log=False, lifespan="off")
+    config = uvicorn.Config(create_app(state), log_level="critical", access_log=False, lifespan="off")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import logging
+import os
 import signal
 import socket
 import sys
 
 import anyio
 import uvicorn
+from mcp.server.stdio import stdio_server
 from mcp.server.transport_security import TransportSecuritySettings
 from pydantic import SecretStr
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -21,10 +24,44 @@ from .app import ProlificMCPServer
 logger = logging.getLogger(__name__)
 
 LOCAL_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+_MAX_LINE_BYTES = 64 * 1024 * 1024
+
+
+class _PipeLines:
+    """stdin as an async iterator of lines, read by the event loop (cancellable, unlike a reader thread).
+
+    The SDK reads stdin in a worker thread, which a signal cannot interrupt; reading the pipe on the loop
+    lets SIGTERM stop the server at once (and the lifespan close the httpx pool).
+    """
+
+    def __init__(self, reader: asyncio.StreamReader) -> None:
+        self._reader = reader
+
+    def __aiter__(self) -> _PipeLines:
+        return self
+
+    async def __anext__(self) -> str:
+        line = await self._reader.readline()
+        if not line:
+            raise StopAsyncIteration
+        return line.decode("utf-8", errors="replace")
+
+
+async def _stdin_lines() -> _PipeLines | None:
+    """A loop-driven stdin when stdin is a pipe or a terminal; None (the SDK's own reader) otherwise."""
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader(limit=_MAX_LINE_BYTES)
+    try:
+        pipe = os.fdopen(os.dup(sys.stdin.fileno()), "rb", buffering=0)
+        await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), pipe)
+    except (OSError, ValueError, AttributeError):
+        return None
+    return _PipeLines(reader)
 
 
 async def run_stdio(server: ProlificMCPServer) -> None:
     """Serve over stdio until stdin closes or SIGTERM/SIGINT arrives; the lifespan then closes the pool."""
+    stdin = await _stdin_lines()
     async with anyio.create_task_group() as tg:
 
         async def stop_on_signal() -> None:
@@ -35,7 +72,9 @@ async def run_stdio(server: ProlificMCPServer) -> None:
                     return
 
         tg.start_soon(stop_on_signal)
-        await server.run_stdio_async()
+        lowlevel = server._lowlevel_server
+        async with stdio_server(stdin=stdin) as (read_stream, write_stream):  # type: ignore[arg-type]
+            await lowlevel.run(read_stream, write_stream, lowlevel.create_initialization_options())
         tg.cancel_scope.cancel()
 
 

@@ -106,12 +106,12 @@ def test_resource_templates_survive_arbitrary_parameters(harness: Harness, templ
     @given(value=st.text(max_size=60) | UUIDISH | NASTY_STRINGS)
     def check(value: str) -> None:
         before = harness.sandbox.state.request_count
+        error: str | None = None
         try:
             read = harness.portal.call(harness.client.read_resource, prefix + value)
         except MCPError as exc:
             error = str(exc)
         else:
-            error = None
             assert read.contents
         if error is not None:
             assert CANARY_TOKEN not in error

@@ -121,15 +121,20 @@ def test_the_redacting_formatter_masks_a_token_that_reaches_a_log_line() -> None
     assert CANARY_TOKEN not in buffer.getvalue()
 
 
-async def test_no_error_path_leaks_the_token_over_stdio(sandbox: RunningSandbox, tmp_path: Any) -> None:
-    logs = _Logs()
-    env = child_env(
+def _fast_failing_env(sandbox: RunningSandbox) -> dict[str, str]:
+    """The server's environment for error-path tests: short timeouts, one retry."""
+    return child_env(
         PROLIFIC_TOKEN=CANARY_TOKEN,
         PROLIFIC_URL=sandbox.url,
         PROLIFIC_TIMEOUT="0.3",
         PROLIFIC_MCP_MAX_ATTEMPTS="2",
         PROLIFIC_MCP_CALL_DEADLINE="3",
     )
+
+
+async def test_no_error_path_leaks_the_token_over_stdio(sandbox: RunningSandbox, tmp_path: Any) -> None:
+    logs = _Logs()
+    env = _fast_failing_env(sandbox)
     params = StdioServerParameters(command=COMMAND, args=["--log-level", "DEBUG"], env=env)
     with (tmp_path / "stderr.log").open("w+") as errlog:
         # 2026-07-28 clients opt in to log notifications per request
@@ -145,13 +150,7 @@ async def test_no_error_path_leaks_the_token_over_stdio(sandbox: RunningSandbox,
 
 @pytest.fixture
 def debug_http_server(sandbox: RunningSandbox, tmp_path: Path) -> Iterator[HttpServer]:
-    env = child_env(
-        PROLIFIC_TOKEN=CANARY_TOKEN,
-        PROLIFIC_URL=sandbox.url,
-        PROLIFIC_TIMEOUT="0.3",
-        PROLIFIC_MCP_MAX_ATTEMPTS="2",
-        PROLIFIC_MCP_CALL_DEADLINE="3",
-    )
+    env = _fast_failing_env(sandbox)
     with serve_http(env, "--log-level", "DEBUG", log=tmp_path / "stderr.log") as server:
         yield server
 

@@ -11,6 +11,7 @@ from prolific_taskbuilder_mcp.sandbox import READY_BATCH_ID, SEED_BATCH_ID
 
 TOOL_CALLS: dict[str, dict[str, Any]] = {
     "get_batch": {"batch_id": SEED_BATCH_ID},
+    "get_batch_status": {"batch_id": READY_BATCH_ID},
 }
 
 RESOURCE_URIS: dict[str, str] = {

@@ -246,3 +246,50 @@ async def test_the_batch_resource_refuses_invalid_ids_without_calling_prolific(
 async def test_the_batch_resource_reports_upstream_failures_clearly(client: Client) -> None:
     with pytest.raises(MCPError, match="No batch 00000000-0000-4000-8000-000000000404"):
         await client.read_resource("prolific://batches/00000000-0000-4000-8000-000000000404")
+
+
+# -- get_batch_status ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("batch_id", "status", "final"),
+    [
+        (SEED_BATCH_ID, "UNINITIALISED", False),
+        (READY_BATCH_ID, "READY", True),
+        (PROCESSING_BATCH_ID, "PROCESSING", False),
+        (ERROR_BATCH_ID, "ERROR", True),
+    ],
+)
+async def test_get_batch_status_reads_only_the_status_endpoint(
+    sandbox: RunningSandbox, client: Client, batch_id: str, status: str, final: bool
+) -> None:
+    result = await client.call_tool("get_batch_status", {"batch_id": batch_id})
+    assert result.is_error is False
+    data = result.structured_content
+    assert isinstance(data, dict)
+    assert (data["batch_id"], data["status"], data["is_final"]) == (batch_id, status, final)
+    assert data["next_steps"]
+    assert status in _text(result)
+    assert dict(sandbox.state.requests) == {f"GET /api/v1/data-collection/batches/{batch_id}/status": 1}
+
+
+async def test_get_batch_status_keeps_a_null_or_unknown_status(sandbox: RunningSandbox, client: Client) -> None:
+    sandbox.state.batches[SEED_BATCH_ID]["status"] = None
+    result = await client.call_tool("get_batch_status", {"batch_id": SEED_BATCH_ID})
+    assert isinstance(result.structured_content, dict)
+    assert result.structured_content["status"] is None
+    assert "did not report a status" in _text(result)
+    sandbox.state.batches[SEED_BATCH_ID]["status"] = "ARCHIVED"
+    result = await client.call_tool("get_batch_status", {"batch_id": SEED_BATCH_ID})
+    assert isinstance(result.structured_content, dict)
+    assert result.structured_content["status"] == "ARCHIVED"
+    assert result.structured_content["is_final"] is False
+
+
+async def test_get_batch_status_refuses_invalid_ids_without_calling_prolific(
+    sandbox: RunningSandbox, client: Client
+) -> None:
+    result = await client.call_tool("get_batch_status", {"batch_id": "../../users/me"})
+    assert result.is_error is True
+    assert "UUID" in _text(result)
+    assert sandbox.state.request_count == 0

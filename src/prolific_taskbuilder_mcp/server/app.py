@@ -26,8 +26,9 @@ logger = logging.getLogger(__name__)
 
 INSTRUCTIONS = (
     "Tools for Prolific's AI Task Builder. A batch is an annotation job identified by a UUID; its status "
-    "goes UNINITIALISED -> PROCESSING -> READY (or ERROR). Use get_batch to see a batch's status, what it "
-    "means and the next steps. Every tool here is read-only; nothing spends money or changes data."
+    "goes UNINITIALISED -> PROCESSING -> READY (or ERROR). Use get_batch for the whole batch (counts, datasets, "
+    "task details) and get_batch_status for a cheap status check. Every tool here is read-only; nothing "
+    "spends money or changes data."
 )
 
 DEMO_TOKEN = SecretStr("demo-token")

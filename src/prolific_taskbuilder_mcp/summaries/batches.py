@@ -28,7 +28,7 @@ _NEXT_STEPS: dict[str, list[str]] = {
         "Attach a ready dataset and instructions (or a layout), then run setup in the Prolific app or API.",
     ],
     "PROCESSING": [
-        "Check again in a few seconds with get_batch; setup ends in READY or ERROR.",
+        "Check again in a few seconds with get_batch_status; setup ends in READY or ERROR.",
     ],
     "READY": [
         "Collect responses: create a Prolific study with data_collection_method DC_TOOL and "
@@ -210,4 +210,33 @@ def render_batch_text(summary: BatchSummary) -> str:
     if summary.other_fields:
         extra = json.dumps(summary.other_fields, separators=(",", ":"), ensure_ascii=False)
         lines.append(f"Other fields: {extra}")
+    return "\n".join(lines)
+
+
+class BatchStatusSummary(BaseModel):
+    """The cheap status check of one batch."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    batch_id: str
+    status: str | None = Field(description="UNINITIALISED, PROCESSING, READY or ERROR (or a newer value)")
+    status_meaning: str
+    next_steps: list[str]
+    is_final: bool = Field(description="True when the status will not change without user action (READY, ERROR)")
+
+
+def summarize_status(batch_id: str, status: str | None) -> BatchStatusSummary:
+    clean = _text(status, 40)
+    return BatchStatusSummary(
+        batch_id=batch_id,
+        status=clean,
+        status_meaning=status_meaning(clean),
+        next_steps=next_steps(clean),
+        is_final=clean in ("READY", "ERROR"),
+    )
+
+
+def render_status_text(summary: BatchStatusSummary) -> str:
+    lines = [f"Batch {summary.batch_id}: {summary.status or 'unknown'}. {summary.status_meaning}"]
+    lines += [f"Next: {step}" for step in summary.next_steps]
     return "\n".join(lines)

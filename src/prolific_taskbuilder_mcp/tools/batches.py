@@ -1,4 +1,4 @@
-"""Batch tools: `get_batch`."""
+"""Batch tools: `get_batch`, `get_batch_status`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,14 @@ from mcp_types import CallToolResult
 
 from ..context import app_context
 from ..ids import BatchId
-from ..summaries.batches import BatchSummary, render_batch_text, summarize_batch
+from ..summaries.batches import (
+    BatchStatusSummary,
+    BatchSummary,
+    render_batch_text,
+    render_status_text,
+    summarize_batch,
+    summarize_status,
+)
 from ._common import READ_ONLY, calling_prolific, structured_result
 
 TOOLSET = "batches"
@@ -29,5 +36,18 @@ async def get_batch(batch_id: BatchId, ctx: Context[Any, Any]) -> Annotated[Call
     return structured_result(summary, render_batch_text(summary))
 
 
+async def get_batch_status(batch_id: BatchId, ctx: Context[Any, Any]) -> Annotated[CallToolResult, BatchStatusSummary]:
+    """Check only the status of one AI Task Builder batch (UNINITIALISED, PROCESSING, READY or ERROR),
+    what it means and what to do next. Cheaper than get_batch: use it to answer "is my batch ready?" or
+    to poll a batch after setup. Read-only.
+    """
+    client = app_context(ctx).client
+    async with calling_prolific(ctx, "batch", batch_id):
+        status = await client.get_batch_status(batch_id)
+    summary = summarize_status(batch_id, status.status)
+    return structured_result(summary, render_status_text(summary))
+
+
 def register(server: MCPServer[Any]) -> None:
     server.add_tool(get_batch, title="Get an AI Task Builder batch", annotations=READ_ONLY)
+    server.add_tool(get_batch_status, title="Check a batch's status", annotations=READ_ONLY)

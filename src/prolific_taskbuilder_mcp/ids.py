@@ -12,7 +12,6 @@ from typing import Annotated
 from pydantic import Field, TypeAdapter, ValidationError
 
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
-OBJECT_ID_PATTERN = r"^[0-9a-fA-F]{24}$"
 EXAMPLE_BATCH_ID = "a3f47c2e-9d4b-4f1a-8b2e-3c9d7f5a1b2c"
 
 BatchId = Annotated[

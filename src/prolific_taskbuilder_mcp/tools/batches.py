@@ -19,8 +19,6 @@ from ..summaries.batches import (
 )
 from ._common import READ_ONLY, calling_prolific, structured_result
 
-TOOLSET = "batches"
-
 
 async def get_batch(batch_id: BatchId, ctx: Context[Any, Any]) -> Annotated[CallToolResult, BatchSummary]:
     """Get one AI Task Builder batch: its status and what that means, the next steps, task and instruction

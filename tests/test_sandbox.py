@@ -155,7 +155,7 @@ def test_list_batches_requires_a_workspace_and_wraps_results_with_meta(sandbox: 
     error = _assert_envelope(_get(sandbox, BATCHES), 400)
     assert "workspace_id" in error["detail"]
     listed = _get(sandbox, BATCHES, workspace_id=WORKSPACE_ID).json()
-    assert listed["meta"]["count"] == 5 == len(listed["results"])
+    assert listed["meta"]["count"] == 6 == len(listed["results"])
     page = _get(sandbox, BATCHES, workspace_id=WORKSPACE_ID, limit="2", offset="1").json()
     assert [b["id"] for b in page["results"]] == [b["id"] for b in listed["results"][1:3]]
 
@@ -166,3 +166,145 @@ def test_injected_faults_apply_the_given_number_of_times(sandbox: RunningSandbox
     assert codes == [503, 503, 200]
     stats = httpx.get(f"{sandbox.url}/_sandbox/stats").json()
     assert stats["requests"] == 3
+
+
+# -- the read surface (responses, instructions, reports, exports, datasets, collections, account) ----------
+
+from prolific_taskbuilder_mcp.sandbox import data  # noqa: E402
+
+API = "/api/v1/data-collection"
+EVERY_READ_ROUTE = [
+    f"{BATCHES}/{READY_BATCH_ID}/instructions",
+    f"{BATCHES}/{READY_BATCH_ID}/responses",
+    f"{BATCHES}/{READY_BATCH_ID}/report/",
+    f"{BATCHES}/{READY_BATCH_ID}/export/{data.READY_BATCH_EXPORT_ID}",
+    f"{API}/datasets/{data.V3_READY_DATASET_ID}",
+    f"{API}/datasets/{data.V3_READY_DATASET_ID}/status",
+    f"{API}/collections?workspace_id={WORKSPACE_ID}",
+    f"{API}/collections/{data.COLLECTION_ID}",
+    f"{API}/collections/{data.COLLECTION_ID}/responses",
+    "/api/v1/users/me/",
+    "/api/v1/workspaces/",
+]
+
+
+@pytest.mark.parametrize("path", EVERY_READ_ROUTE)
+def test_every_route_answers_with_a_token_and_401_without(sandbox: RunningSandbox, path: str) -> None:
+    assert httpx.get(sandbox.url + path, headers=AUTH).status_code == 200
+    _assert_envelope(httpx.get(sandbox.url + path), 401)
+
+
+def test_responses_page_with_limit_and_offset_and_count_everything(sandbox: RunningSandbox) -> None:
+    url = f"{BATCHES}/{data.SURVEY_BATCH_ID}/responses"
+    everything = _get(sandbox, url).json()
+    assert everything["meta"]["count"] == len(everything["results"]) == data.RESPONSE_COUNTS[data.SURVEY_BATCH_ID]
+    page = _get(sandbox, url, limit="7", offset="100").json()
+    assert page["results"] == everything["results"][100:107]
+    record = page["results"][0]
+    assert set(record) >= {"id", "batch_id", "participant_id", "task_id", "response", "created_at"}
+    assert isinstance(record["response"]["answer"], list)
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", record["created_at"])
+    assert re.fullmatch(r"[0-9a-f]{24}", record["participant_id"])
+
+
+def test_batches_that_are_not_ready_have_no_responses(sandbox: RunningSandbox) -> None:
+    empty = _get(sandbox, f"{BATCHES}/{SEED_BATCH_ID}/responses").json()
+    assert empty == {"results": [], "meta": {"count": 0}}
+
+
+def test_legacy_instructions_carry_deprecation_headers_and_can_be_retired(sandbox: RunningSandbox) -> None:
+    response = _get(sandbox, f"{BATCHES}/{PROCESSING_BATCH_ID}/instructions")
+    assert response.headers["Deprecation"] == "true"
+    assert response.headers["Sunset"] == "Tue, 01 Sep 2026 23:59:59 GMT"
+    assert response.json()["meta"]["count"] == 3
+    assert _get(sandbox, f"{BATCHES}/{READY_BATCH_ID}/instructions").json()["results"] == []
+    sandbox.state.legacy_instructions_gone = True
+    gone = _get(sandbox, f"{BATCHES}/{PROCESSING_BATCH_ID}/instructions")
+    _assert_envelope(gone, 410)
+    assert gone.headers["Sunset"]
+
+
+def test_export_jobs_are_generating_then_complete_and_idempotent(sandbox: RunningSandbox) -> None:
+    url = f"{sandbox.url}{BATCHES}/{data.SURVEY_BATCH_ID}/export"
+    first = httpx.post(url, headers=AUTH)
+    assert first.status_code == 202
+    export_id = first.json()["export_id"]
+    assert first.json() == {"status": "generating", "export_id": export_id}
+    again = httpx.post(url, headers=AUTH)
+    assert again.status_code == 202
+    assert again.json()["export_id"] == export_id  # the same job while it is generating
+    statuses = [_get(sandbox, f"{BATCHES}/{data.SURVEY_BATCH_ID}/export/{export_id}").json() for _ in range(2)]
+    assert statuses[0] == {"status": "generating"}
+    assert statuses[1]["status"] == "complete"
+    assert statuses[1]["expires_at"].endswith("Z")
+    done = httpx.post(url, headers=AUTH)
+    assert done.status_code == 200
+    assert done.json()["url"] == statuses[1]["url"]
+
+
+def test_an_expired_export_link_is_refused_then_refreshed_by_polling(sandbox: RunningSandbox) -> None:
+    path = f"{BATCHES}/{READY_BATCH_ID}/export/{data.READY_BATCH_EXPORT_ID}"
+    old = _get(sandbox, path).json()["url"]
+    assert httpx.get(old).status_code == 200
+    later = time.time() + 2 * sandbox.state.url_ttl
+    sandbox.state.wall = lambda: later
+    assert httpx.get(old).status_code == 403
+    fresh = _get(sandbox, path).json()["url"]
+    assert fresh != old
+    assert httpx.get(fresh).status_code == 200
+
+
+def test_an_export_of_a_failed_batch_fails(sandbox: RunningSandbox) -> None:
+    job = httpx.post(f"{sandbox.url}{BATCHES}/{ERROR_BATCH_ID}/export", headers=AUTH).json()
+    path = f"{BATCHES}/{ERROR_BATCH_ID}/export/{job['export_id']}"
+    assert [_get(sandbox, path).json()["status"] for _ in range(2)] == ["generating", "failed"]
+    _assert_envelope(_get(sandbox, f"{BATCHES}/{ERROR_BATCH_ID}/export/{data.READY_BATCH_EXPORT_ID}"), 404)
+
+
+def test_datasets_report_their_versions_and_derived_status(sandbox: RunningSandbox) -> None:
+    v3 = _get(sandbox, f"{API}/datasets/{data.V3_ERROR_DATASET_ID}").json()
+    assert v3["schema_version"] == 3
+    assert v3["imports"] is None
+    v4 = _get(sandbox, f"{API}/datasets/{data.V4_PENDING_DATASET_ID}").json()
+    assert v4["schema"] is None
+    assert [i["status"] for i in v4["imports"]] == ["pending_schema", "processing"]
+    statuses = {
+        dataset_id: _get(sandbox, f"{API}/datasets/{dataset_id}/status").json()["status"]
+        for dataset_id in (data.V3_PROCESSING_DATASET_ID, data.V4_PENDING_DATASET_ID, data.V4_FAILED_DATASET_ID)
+    }
+    assert statuses == {
+        data.V3_PROCESSING_DATASET_ID: "PROCESSING",
+        data.V4_PENDING_DATASET_ID: "PROCESSING",
+        data.V4_FAILED_DATASET_ID: "READY",
+    }
+    _assert_envelope(_get(sandbox, f"{API}/datasets/00000000-0000-4000-8000-000000000000"), 404)
+
+
+def test_collections_list_and_responses(sandbox: RunningSandbox) -> None:
+    _assert_envelope(_get(sandbox, f"{API}/collections"), 400)
+    listed = _get(sandbox, f"{API}/collections", workspace_id=WORKSPACE_ID).json()
+    assert listed["meta"]["count"] == len(data.COLLECTIONS)
+    assert all("item_count" in c for c in listed["results"])
+    responses = _get(sandbox, f"{API}/collections/{data.COLLECTION_ID}/responses", limit="3").json()
+    assert responses["meta"]["count"] == data.COLLECTION_RESPONSE_COUNTS[data.COLLECTION_ID]
+    assert all(r["collection_id"] == data.COLLECTION_ID for r in responses["results"])
+    missing = _assert_envelope(_get(sandbox, f"{API}/collections/{data.NO_RESPONSES_COLLECTION_ID}/responses"), 404)
+    assert "not available yet" in missing["detail"]
+
+
+def test_the_account_endpoints_answer_like_the_reference(sandbox: RunningSandbox) -> None:
+    me = _get(sandbox, "/api/v1/users/me").json()
+    assert me["id"] == data.USER_ID
+    assert "email" in me
+    workspaces = _get(sandbox, "/api/v1/workspaces/", limit="1").json()
+    assert workspaces["meta"]["count"] == len(data.WORKSPACES)
+    assert [w["id"] for w in workspaces["results"]] == [WORKSPACE_ID]
+
+
+def test_generated_responses_are_deterministic(sandbox: RunningSandbox) -> None:
+    url = f"{BATCHES}/{data.SURVEY_BATCH_ID}/responses"
+    assert _get(sandbox, url, limit="50").json() == _get(sandbox, url, limit="50").json()
+    sandbox.state.response_counts[data.SURVEY_BATCH_ID] = 100_000
+    tail = _get(sandbox, url, limit="5", offset="99995").json()
+    assert tail["meta"]["count"] == 100_000
+    assert len(tail["results"]) == 5

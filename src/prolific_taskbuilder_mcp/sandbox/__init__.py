@@ -11,13 +11,15 @@ from .data import (
     READY_BATCH_ID,
     SEED_BATCH,
     SEED_BATCH_ID,
+    SURVEY_BATCH_ID,
     USER_ID,
     WORKSPACE_ID,
 )
 
 DEMO_BATCHES: dict[str, str] = {
     SEED_BATCH_ID: "UNINITIALISED, the reference page's own example",
-    READY_BATCH_ID: "READY, two datasets and a page layout",
+    READY_BATCH_ID: "READY, two datasets, a page layout, 312 responses",
+    SURVEY_BATCH_ID: "READY survey, every question type, 2,400 responses",
     PROCESSING_BATCH_ID: "PROCESSING, turns READY after a delay",
     ERROR_BATCH_ID: "ERROR, setup failed",
     NO_DETAILS_BATCH_ID: "UNINITIALISED, task_details is null",
@@ -31,6 +33,7 @@ __all__ = [
     "READY_BATCH_ID",
     "SEED_BATCH",
     "SEED_BATCH_ID",
+    "SURVEY_BATCH_ID",
     "USER_ID",
     "WORKSPACE_ID",
     "Fault",

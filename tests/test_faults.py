@@ -45,7 +45,7 @@ FAULT_OUTCOMES: dict[str, tuple[Fault, list[str]]] = {
 
 @pytest.fixture
 async def fault_client(sandbox: RunningSandbox) -> AsyncIterator[Client]:
-    settings = settings_for(sandbox, request_timeout=0.5, call_deadline=2.0, max_attempts=3)
+    settings = settings_for(sandbox, request_timeout=0.4, call_deadline=1.0, max_attempts=3)
     async with Client(create_server(settings)) as client:
         yield client
 

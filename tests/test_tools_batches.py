@@ -47,7 +47,7 @@ async def test_get_batch_is_listed_with_title_description_schema_and_honest_anno
     tool = tools["get_batch"]
     assert tool.title
     assert tool.description is not None
-    assert "Use it when" in tool.description
+    assert "Use for" in tool.description
     assert tool.input_schema["required"] == ["batch_id"]
     assert tool.input_schema["properties"]["batch_id"]["pattern"].startswith("^[0-9a-fA-F]{8}")
     assert tool.annotations is not None

@@ -12,6 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 from . import __version__
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
+TOOLSETS = ("batches", "datasets", "collections", "account")
+"""Every toolset, in the order their tools are listed."""
 
 NO_TOKEN_MESSAGE = (
     "prolific-taskbuilder-mcp: no API token."  # noqa: S105 - a message, not a secret
@@ -44,6 +46,23 @@ class Settings(BaseModel):
     max_request_bytes: int = Field(default=1024 * 1024, ge=1024, le=64 * 1024 * 1024)
     max_sessions: int = Field(default=100, ge=1, le=100_000)
     stateless_http: bool = False
+    workspace_id: str | None = Field(default=None, pattern=r"^[0-9a-fA-F]{24}$")
+    toolsets: list[str] = list(TOOLSETS)
+    max_wait: float = Field(default=600.0, ge=1, le=3600)
+
+    @field_validator("toolsets", mode="before")
+    @classmethod
+    def _toolsets(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [item.strip().lower() for item in value.split(",") if item.strip()]
+        if isinstance(value, list):
+            if "all" in value:
+                return list(TOOLSETS)
+            unknown = [item for item in value if item not in TOOLSETS]
+            if unknown or not value:
+                raise ValueError(f"choose from {', '.join(TOOLSETS)} or all (comma-separated), got {unknown or 'none'}")
+            return [name for name in TOOLSETS if name in value]
+        return value
 
     @field_validator("allowed_hosts", "allowed_origins", mode="before")
     @classmethod
@@ -87,6 +106,9 @@ ENVIRONMENT: Mapping[str, str] = {
     "max_request_bytes": "PROLIFIC_MCP_MAX_REQUEST_BYTES",
     "max_sessions": "PROLIFIC_MCP_MAX_SESSIONS",
     "stateless_http": "PROLIFIC_MCP_STATELESS_HTTP",
+    "workspace_id": "PROLIFIC_WORKSPACE_ID",
+    "toolsets": "PROLIFIC_MCP_TOOLSETS",
+    "max_wait": "PROLIFIC_MCP_MAX_WAIT",
 }
 
 
@@ -165,6 +187,22 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="Streamable HTTP without server-side sessions (for replicas behind a load balancer) "
         "[PROLIFIC_MCP_STATELESS_HTTP]",
+    )
+    parser.add_argument(
+        "--workspace-id",
+        dest="workspace_id",
+        help="default workspace for list_batches, list_collections and id completions [PROLIFIC_WORKSPACE_ID]",
+    )
+    parser.add_argument(
+        "--toolsets",
+        help="comma-separated toolsets to expose: batches, datasets, collections, account, or all (default) "
+        "[PROLIFIC_MCP_TOOLSETS]",
+    )
+    parser.add_argument(
+        "--max-wait",
+        dest="max_wait",
+        type=float,
+        help="longest timeout_seconds a waiting tool accepts, default 600 [PROLIFIC_MCP_MAX_WAIT]",
     )
     parser.add_argument("--token", help="API token; prefer PROLIFIC_TOKEN (flags are visible to other users)")
     return parser

@@ -2,19 +2,53 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import OrderedDict
+from dataclasses import dataclass, field
 from typing import Any
 
 from mcp.server.mcpserver import Context
 
 from .client import ProlificClient
 from .config import Settings
+from .ids import IdKind
+
+
+class SeenIds:
+    """Ids this server has shown or been given, most recent first, per kind (for completions). Bounded."""
+
+    def __init__(self, per_kind: int = 200) -> None:
+        self._per_kind = per_kind
+        self._ids: dict[str, OrderedDict[str, None]] = {}
+
+    def add(self, kind: IdKind, *ids: str | None) -> None:
+        bucket = self._ids.setdefault(kind, OrderedDict())
+        for ident in ids:
+            if not ident:
+                continue
+            bucket[ident] = None
+            bucket.move_to_end(ident, last=False)
+            while len(bucket) > self._per_kind:
+                bucket.popitem(last=True)
+
+    def recent(self, kind: IdKind) -> list[str]:
+        return list(self._ids.get(kind, ()))
+
+
+@dataclass
+class Runtime:
+    """Per-process state shared by handlers that have no request context (completions): the client is set
+    while the lifespan runs."""
+
+    settings: Settings
+    seen: SeenIds = field(default_factory=SeenIds)
+    client: ProlificClient | None = None
 
 
 @dataclass(frozen=True)
 class AppContext:
     client: ProlificClient
     settings: Settings
+    seen: SeenIds = field(default_factory=SeenIds)
 
 
 def app_context(ctx: Context[Any, Any]) -> AppContext:

@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Mappi
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import anyio
 import httpx
@@ -34,7 +34,19 @@ from .errors import (
     UnexpectedResponseError,
     UpstreamError,
 )
-from .models import Batch, BatchStatus
+from .models import (
+    Batch,
+    BatchStatus,
+    Collection,
+    Dataset,
+    ExportJob,
+    Instruction,
+    Page,
+    Report,
+    TaskResponse,
+    User,
+    Workspace,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +58,7 @@ _DETAIL_LIMIT = 300
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
+OwnerKind = Literal["batches", "collections"]
 
 RetryListener = Callable[[str], Awaitable[None]]
 retry_listener: ContextVar[RetryListener | None] = ContextVar("prolific_retry_listener", default=None)
@@ -149,7 +162,119 @@ class ProlificClient:
         data = await self._get_json(_path("data-collection", "batches", batch_id, "status"))
         return _parse(BatchStatus, data, "a batch status")
 
+    async def list_batches(self, workspace_id: str, *, offset: int = 0, limit: int = 200) -> Page[Batch]:
+        """GET /api/v1/data-collection/batches?workspace_id=… (one page; see `iter_pages`)."""
+        return await self._page(
+            Batch, _path("data-collection", "batches"), {"workspace_id": workspace_id}, offset, limit
+        )
+
+    async def get_legacy_instructions(self, batch_id: str) -> list[Instruction]:
+        """GET /batches/{batch_id}/instructions: deprecated (sunset 2026-09-01); a bare array or `results`."""
+        data = await self._get_json(_path("data-collection", "batches", batch_id, "instructions"))
+        rows = data if isinstance(data, list) else _results(data, "instructions")
+        return [Instruction.model_validate(row) for row in rows if isinstance(row, dict)]
+
+    async def get_responses(
+        self, kind: OwnerKind, owner_id: str, *, offset: int = 0, limit: int = 500
+    ) -> Page[TaskResponse]:
+        """GET /batches/{id}/responses or /collections/{id}/responses, one page (`limit`/`offset`)."""
+        path = _path("data-collection", kind, owner_id, "responses")
+        return await self._page(TaskResponse, path, {}, offset, limit)
+
+    async def iter_pages(
+        self,
+        fetch: Callable[[int, int], Awaitable[Page[ModelT]]],
+        *,
+        page_size: int,
+        max_items: int | None = None,
+    ) -> AsyncIterator[Page[ModelT]]:
+        """Walk a list endpoint page by page (memory holds one page at a time).
+
+        Paging is undocumented for AI Task Builder lists, so the walk is defensive: it goes on while
+        `meta.count` says more records exist (or, without a count, while pages come back full), and stops at
+        an empty page, when a page repeats the previous one (the server ignores `offset`), or at `max_items`.
+        """
+        offset = 0
+        previous_first: str | None = None
+        while True:
+            page = await fetch(offset, page_size)
+            first = _first_id(page)
+            if offset and first is not None and first == previous_first:
+                return  # the server ignores offset: this page was already seen
+            yield page
+            previous_first = first
+            offset += page.raw_count
+            if page.raw_count == 0:
+                return
+            if page.total is not None and offset >= page.total:
+                return
+            if page.total is None and page.raw_count < page_size:
+                return
+            if max_items is not None and offset >= max_items:
+                return
+
+    async def get_batch_report(self, batch_id: str) -> Report:
+        """GET /batches/{batch_id}/report/ (the documented path has the trailing slash)."""
+        data = await self._get_json(_path("data-collection", "batches", batch_id, "report") + "/")
+        return _parse(Report, data, "a report link")
+
+    async def request_export(self, kind: OwnerKind, owner_id: str) -> ExportJob:
+        """POST /batches|collections/{id}/export: 202 generating (export_id) or 200 complete (url).
+
+        Documented as idempotent (a repeat returns the same job), so it is retried like a read.
+        """
+        data = await self._call_json("POST", _path("data-collection", kind, owner_id, "export"), retry=True)
+        return _parse(ExportJob, data, "an export job")
+
+    async def get_export(self, kind: OwnerKind, owner_id: str, export_id: str) -> ExportJob:
+        """GET /batches|collections/{id}/export/{export_id}"""
+        data = await self._get_json(_path("data-collection", kind, owner_id, "export", export_id))
+        return _parse(ExportJob, data, "an export job")
+
+    async def get_dataset(self, dataset_id: str) -> Dataset:
+        """GET /api/v1/data-collection/datasets/{dataset_id}"""
+        data = await self._get_json(_path("data-collection", "datasets", dataset_id))
+        return _parse(Dataset, data, "a dataset")
+
+    async def list_collections(self, workspace_id: str, *, offset: int = 0, limit: int = 200) -> Page[Collection]:
+        """GET /api/v1/data-collection/collections?workspace_id=…"""
+        path = _path("data-collection", "collections")
+        return await self._page(Collection, path, {"workspace_id": workspace_id}, offset, limit)
+
+    async def get_collection(self, collection_id: str) -> Collection:
+        """GET /api/v1/data-collection/collections/{collection_id}"""
+        data = await self._get_json(_path("data-collection", "collections", collection_id))
+        return _parse(Collection, data, "a collection")
+
+    async def get_me(self) -> User:
+        """GET /api/v1/users/me/ (the cheapest check of a token)."""
+        data = await self._get_json(_path("users", "me") + "/")
+        return _parse(User, data, "a user")
+
+    async def list_workspaces(self, *, offset: int = 0, limit: int = 200) -> Page[Workspace]:
+        """GET /api/v1/workspaces/"""
+        return await self._page(Workspace, _path("workspaces") + "/", {}, offset, limit)
+
     # -- plumbing ----------------------------------------------------------------------------------
+
+    async def _page(
+        self, model: type[ModelT], path: str, params: Mapping[str, str], offset: int, limit: int
+    ) -> Page[ModelT]:
+        query = {**params, "limit": str(limit), "offset": str(offset)}
+        data = await self._get_json(path, query)
+        rows = _results(data, "responses")
+        items = [model.model_validate(row) for row in rows if isinstance(row, dict)]
+        return Page(items=items, total=_meta_count(data), skipped=len(rows) - len(items), raw_count=len(rows))
+
+    async def _call_json(self, method: str, path: str, *, retry: bool) -> Any:
+        """A non-GET call (never coalesced), within the call deadline; retried only when `retry`."""
+        try:
+            with anyio.fail_after(self.options.call_deadline):
+                return await self._send_with_retries(method, path, None, retry=retry)
+        except TimeoutError:
+            raise RequestTimeoutError(
+                f"Prolific did not answer within {self.options.call_deadline:g} s", status=None
+            ) from None
 
     async def _get_json(self, path: str, params: Mapping[str, str] | None = None) -> Any:
         """A GET, coalesced with identical concurrent GETs, retried on transient failures."""
@@ -186,8 +311,10 @@ class ProlificClient:
             flight.done.set()
         return flight.result
 
-    async def _send_with_retries(self, method: str, path: str, params: Mapping[str, str] | None) -> Any:
-        attempts = self.options.max_attempts if method == "GET" else 1
+    async def _send_with_retries(
+        self, method: str, path: str, params: Mapping[str, str] | None, *, retry: bool | None = None
+    ) -> Any:
+        attempts = self.options.max_attempts if (method == "GET" if retry is None else retry) else 1
         started = time.monotonic()
         for attempt in range(1, attempts + 1):
             try:
@@ -258,6 +385,31 @@ def _path(*segments: str) -> str:
         if not _SAFE_SEGMENT.fullmatch(segment):
             raise ValueError("refusing an unsafe path segment")
     return API_PREFIX + "/" + "/".join(segments)
+
+
+def _results(data: Any, legacy_key: str) -> list[Any]:
+    """The records of a list body: `results` (null means none), else the 2025 spec's legacy key."""
+    if isinstance(data, dict):
+        rows = data.get("results", data.get(legacy_key))
+        if rows is None:
+            return []
+        if isinstance(rows, list):
+            return rows
+    raise UnexpectedResponseError(
+        "Prolific returned an unexpected response (status 200): it is not a list of results", status=200
+    )
+
+
+def _meta_count(data: Any) -> int | None:
+    meta = data.get("meta") if isinstance(data, dict) else None
+    count = meta.get("count") if isinstance(meta, dict) else None
+    return count if isinstance(count, int) and not isinstance(count, bool) and count >= 0 else None
+
+
+def _first_id(page: Page[Any]) -> str | None:
+    first = page.items[0] if page.items else None
+    value = getattr(first, "id", None)
+    return value if isinstance(value, str) else None
 
 
 def _parse(model: type[ModelT], data: Any, what: str) -> ModelT:

@@ -7,13 +7,14 @@ we have never seen survives parsing. Only what we cannot work without (a batch's
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class _Tolerant(BaseModel):
-    model_config = ConfigDict(extra="allow", frozen=True)
+    model_config = ConfigDict(extra="allow", frozen=True, populate_by_name=True)
 
     @property
     def other_fields(self) -> dict[str, Any]:
@@ -65,3 +66,139 @@ class BatchStatus(_Tolerant):
     """GET /batches/{batch_id}/status: `{"status": ...}`, documented as "enum or null"."""
 
     status: str | None = None
+
+
+class Instruction(_Tolerant):
+    """A question: a legacy instruction, a batch_items item, or a collection page item.
+
+    Content blocks (`rich_text`, `image`) and `dataset_field` items share the shape; `type` tells them apart.
+    """
+
+    id: str | None = None
+    type: str | None = None
+    description: str | None = None
+    helper_text: str | None = None
+    answer_limit: int | None = None
+    options: list[dict[str, Any]] | None = None
+    unit_options: list[dict[str, Any]] | None = None
+    default_unit: str | None = None
+    accepted_file_types: list[str] | None = None
+    max_file_size_mb: float | None = None
+    min_file_count: int | None = None
+    max_file_count: int | None = None
+    order: int | None = None
+
+
+class ResponseBody(_Tolerant):
+    instruction_id: str | None = None
+    type: str | None = None
+    answer: Any = None
+    """An array of answer objects (current docs and CLI); the 2025 spec says a string: both are kept."""
+
+
+class TaskResponse(_Tolerant):
+    """One participant's answer to one instruction of one task (batch) or page item (collection)."""
+
+    id: str | None = None
+    batch_id: str | None = None
+    collection_id: str | None = None
+    participant_id: str | None = None
+    task_id: str | None = None
+    submission_id: str | None = None
+    created_at: str | None = None
+    response: ResponseBody | None = None
+
+
+class Report(_Tolerant):
+    """GET /batches/{id}/report/: every field optional and nullable."""
+
+    url: str | None = None
+    expires_at: str | None = None
+    http_method: str | None = None
+
+
+class ExportJob(_Tolerant):
+    """A batch or collection export: generating, complete (url, expires_at) or failed."""
+
+    status: str | None = None
+    export_id: str | None = None
+    url: str | None = None
+    expires_at: str | None = None
+    reason: str | None = None
+
+
+class ImportJob(_Tolerant):
+    import_id: str | None = None
+    status: str | None = None
+    filename: str | None = None
+    created_at: str | None = None
+    accepted_count: int | None = None
+    duplicate_count: int | None = None
+    rejected_count: int | None = None
+    errors: list[dict[str, Any]] | None = None
+    reason: str | None = None
+
+
+class Dataset(_Tolerant):
+    id: str
+    name: str | None = None
+    created_at: str | None = None
+    workspace_id: str | None = None
+    total_datapoint_count: int | None = None
+    schema_version: int | None = None
+    status: str | None = None
+    filename: str | None = None
+    schema_: dict[str, Any] | None = Field(default=None, alias="schema")
+    imports: list[ImportJob] | None = None
+
+
+class CollectionPage(_Tolerant):
+    id: str | None = None
+    order: int | None = None
+    page_items: list[Instruction] = []
+
+    @field_validator("page_items", mode="before")
+    @classmethod
+    def _null_is_empty(cls, value: Any) -> Any:
+        return [] if value is None else value
+
+
+class Collection(_Tolerant):
+    id: str
+    name: str | None = None
+    created_at: str | None = None
+    created_by: str | None = None
+    workspace_id: str | None = None
+    task_details: TaskDetails | None = None
+    collection_items: list[CollectionPage] | None = None
+    item_count: int | None = None
+
+
+class User(_Tolerant):
+    id: str
+    email: str | None = None
+    name: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    user_type: str | None = None
+
+
+class Workspace(_Tolerant):
+    id: str
+    title: str | None = None
+    description: str | None = None
+    users: list[dict[str, Any]] | None = None
+
+
+ItemT = TypeVar("ItemT", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Page(Generic[ItemT]):
+    """One page of a list endpoint: the items that parsed, the total Prolific reported (if any), and how many
+    records were not objects (skipped, not fatal)."""
+
+    items: list[ItemT]
+    total: int | None
+    skipped: int = 0
+    raw_count: int = 0

@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..client.models import Batch, BatchDataset, TaskDetails
-from .text import html_to_steps, html_to_text, sanitize
+from .text import html_to_steps, html_to_text, parse_time, sanitize
 
 _MAX_OTHER_FIELD_CHARS = 1000
 
@@ -239,4 +239,148 @@ def summarize_status(batch_id: str, status: str | None) -> BatchStatusSummary:
 def render_status_text(summary: BatchStatusSummary) -> str:
     lines = [f"Batch {summary.batch_id}: {summary.status or 'unknown'}. {summary.status_meaning}"]
     lines += [f"Next: {step}" for step in summary.next_steps]
+    return "\n".join(lines)
+
+
+# -- lists ------------------------------------------------------------------------------------------
+
+
+class BatchRow(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    name: str | None
+    status: str | None
+    total_task_count: int | None
+    created_at: str | None
+
+
+class BatchList(BaseModel):
+    """Batches of a workspace, newest first, filtered and paged."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    workspace_id: str
+    matching: int = Field(description="Batches matching the filters")
+    total: int = Field(description="Batches read from the workspace")
+    counts_by_status: dict[str, int] = Field(description="All batches read, by status (before filtering)")
+    rows: list[BatchRow]
+    next_cursor: str | None = Field(description="Pass as cursor to get the next rows; null at the end")
+    incomplete: bool = Field(description="True when the workspace has more batches than this server reads")
+
+
+def _newest_first(batch: Batch) -> tuple[int, float]:
+    moment = parse_time(batch.created_at)
+    return (0, -moment.timestamp()) if moment else (1, 0.0)
+
+
+def summarize_batch_list(
+    workspace_id: str,
+    batches: list[Batch],
+    *,
+    status: str | None,
+    name_contains: str | None,
+    offset: int,
+    limit: int,
+    incomplete: bool,
+) -> tuple[BatchList, int | None]:
+    """The list and the offset of the next rows (None at the end)."""
+    counts: dict[str, int] = {}
+    for batch in batches:
+        key = _text(batch.status, 40) or "unknown"
+        if key in counts or len(counts) < 20:
+            counts[key] = counts.get(key, 0) + 1
+    needle = name_contains.casefold() if name_contains else None
+    matching = [
+        b
+        for b in sorted(batches, key=_newest_first)
+        if (status is None or (b.status or "").upper() == status.upper())
+        and (needle is None or needle in (b.name or "").casefold())
+    ]
+    window = matching[offset : offset + limit]
+    rows = [
+        BatchRow(
+            id=sanitize(b.id, 64),
+            name=_text(b.name, 120),
+            status=_text(b.status, 40),
+            total_task_count=b.total_task_count,
+            created_at=_text(b.created_at, 40),
+        )
+        for b in window
+    ]
+    next_offset = offset + len(window) if offset + len(window) < len(matching) else None
+    summary = BatchList(
+        workspace_id=workspace_id,
+        matching=len(matching),
+        total=len(batches),
+        counts_by_status=counts,
+        rows=rows,
+        next_cursor=None,
+        incomplete=incomplete,
+    )
+    return summary, next_offset
+
+
+def render_batch_list_text(summary: BatchList) -> str:
+    counts = ", ".join(f"{k} {v}" for k, v in summary.counts_by_status.items()) or "none"
+    lines = [f"Workspace {summary.workspace_id}: {summary.total} batches ({counts}); {summary.matching} match."]
+    for row in summary.rows:
+        day = (row.created_at or "?")[:10]
+        lines.append(f'- {row.id} {row.status or "?"} tasks {_count(row.total_task_count)} {day} "{row.name or ""}"')
+    if summary.next_cursor:
+        lines.append(f"More: call again with cursor={summary.next_cursor}")
+    if summary.incomplete:
+        lines.append("Only the first batches of this very large workspace were read; counts are partial.")
+    return "\n".join(lines)
+
+
+# -- waiting ----------------------------------------------------------------------------------------
+
+
+class WaitResult(BaseModel):
+    """Where a batch stands after waiting for a target status."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    batch_id: str
+    target: str
+    status: str | None
+    reached: bool = Field(description="True when the batch reached the target status")
+    timed_out: bool
+    waited_seconds: float
+    polls: int
+    status_meaning: str
+    next_steps: list[str]
+
+
+def summarize_wait(
+    batch_id: str, target: str, status: str | None, *, waited: float, polls: int, timed_out: bool
+) -> WaitResult:
+    clean = _text(status, 40)
+    steps = next_steps(clean)
+    if timed_out:
+        steps = [f"Still {clean or 'unknown'} after {waited:.0f} s: call wait_for_batch again to keep waiting."]
+    return WaitResult(
+        batch_id=batch_id,
+        target=target,
+        status=clean,
+        reached=clean == target,
+        timed_out=timed_out,
+        waited_seconds=round(waited, 1),
+        polls=polls,
+        status_meaning=status_meaning(clean),
+        next_steps=steps,
+    )
+
+
+def render_wait_text(result: WaitResult) -> str:
+    if result.reached:
+        head = f"Batch {result.batch_id} is {result.status} (after {result.waited_seconds:g} s, {result.polls} checks)."
+    elif result.timed_out:
+        status = result.status or "unknown"
+        head = f"Batch {result.batch_id} is still {status}: timed out after {result.waited_seconds:g} s."
+    else:
+        head = f"Batch {result.batch_id} stopped at {result.status or 'unknown'} (wanted {result.target})."
+    lines = [head, result.status_meaning]
+    lines += [f"Next: {step}" for step in result.next_steps]
     return "\n".join(lines)

@@ -5,7 +5,10 @@ Pure functions, no I/O. `sanitize` is idempotent: sanitising twice gives the sam
 
 from __future__ import annotations
 
+import base64
+import json
 import unicodedata
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 
 _BLOCK_TAGS = frozenset(
@@ -109,3 +112,48 @@ def html_to_steps(markup: str | None, limit: int = 500, max_steps: int = 30) -> 
     raw = parsed.items or parsed.blocks
     steps = [sanitize(step, limit) for step in raw]
     return [step for step in steps if step][:max_steps]
+
+
+def clip(value: str | None, limit: int) -> str | None:
+    """`sanitize` for optional values: None stays None."""
+    return None if value is None else sanitize(value, limit)
+
+
+def quoted(text: str, limit: int = 300) -> str:
+    """Participant text as a quoted, escaped literal: markup and invisible characters removed, so it reads
+    as data and cannot break out of its quotes."""
+    plain = html_to_text(text, limit) if "<" in text else sanitize(text, limit)
+    return json.dumps(plain or "", ensure_ascii=False)
+
+
+def parse_time(value: str | None) -> datetime | None:
+    """An ISO-8601 timestamp (with or without fractions, `Z` or offset); None when unreadable."""
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def encode_cursor(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"offset:{offset}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> int | None:
+    """The offset a cursor stands for; None when there is no cursor. Raises ValueError when it is not ours."""
+    if cursor is None:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (ValueError, UnicodeDecodeError):
+        raise ValueError("not a cursor") from None
+    prefix, _, number = raw.partition(":")
+    if prefix != "offset" or not number.isdigit() or len(number) > 9:
+        raise ValueError("not a cursor")
+    return int(number)

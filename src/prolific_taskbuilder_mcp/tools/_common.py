@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-from mcp.server.mcpserver import Context
+from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError, ToolError
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import BaseModel
 
 from ..client import ProlificError
 from ..client.http import retry_listener
-from ..context import client_wants_log
+from ..context import app_context, client_wants_log
 from ..errors import explain
+from ..ids import IdKind, describe_value
+from ..summaries.text import decode_cursor
 
 READ_ONLY = ToolAnnotations(
     read_only_hint=True,
@@ -22,6 +24,20 @@ READ_ONLY = ToolAnnotations(
     idempotent_hint=True,
     open_world_hint=True,
 )
+STARTS_WORK = ToolAnnotations(
+    read_only_hint=False,
+    destructive_hint=False,
+    idempotent_hint=True,
+    open_world_hint=True,
+)
+"""Asks Prolific to build something (an export): changes no data, and repeating it returns the same job."""
+
+MAX_TEXT_CHARS = 6000
+"""Every tool's text result stays within this, whatever the upstream size (limit/cursor give more)."""
+
+
+ErrorKind = type[ToolError] | type[ResourceError]
+"""How a failure reaches the client: a tool error (an isError result) or a resource error (JSON-RPC)."""
 
 
 @asynccontextmanager
@@ -30,7 +46,7 @@ async def calling_prolific(
     what: str,
     ident: str | None = None,
     *,
-    error: type[ToolError] | type[ResourceError] = ToolError,
+    error: ErrorKind = ToolError,
 ) -> AsyncIterator[None]:
     """The boundary around Prolific calls made for one MCP request.
 
@@ -53,7 +69,32 @@ async def calling_prolific(
 
 def structured_result(data: BaseModel, text: str) -> CallToolResult:
     """A result with our compact text for the model and the structured content for programs."""
+    if len(text) > MAX_TEXT_CHARS:
+        marker = "\n… (cut to stay small: ask for fewer items with limit, or page with cursor)"
+        text = text[: MAX_TEXT_CHARS - len(marker)].rstrip() + marker
     return CallToolResult(
         content=[TextContent(type="text", text=text)],
         structured_content=data.model_dump(mode="json"),
     )
+
+
+def remember(ctx: Context[Any, Any], kind: IdKind, *ids: str | None) -> None:
+    """Note ids the user has seen, so completions can suggest them."""
+    app_context(ctx).seen.add(kind, *ids)
+
+
+def cursor_offset(cursor: str | None) -> int:
+    """The offset a cursor stands for (0 without one). A cursor we did not issue is a clear tool error."""
+    try:
+        offset = decode_cursor(cursor)
+    except ValueError:
+        raise ToolError(
+            f"Invalid cursor: got {describe_value(cursor)}; pass the next_cursor value of the previous result "
+            "unchanged, or omit cursor to start at the beginning. Nothing was sent to Prolific."
+        ) from None
+    return offset or 0
+
+
+def add_tool(server: MCPServer[Any], fn: Callable[..., Any], *, title: str, annotations: ToolAnnotations) -> None:
+    """Register a tool whose description is its docstring on one line (indentation costs context)."""
+    server.add_tool(fn, title=title, description=" ".join((fn.__doc__ or "").split()), annotations=annotations)

@@ -1,0 +1,60 @@
+"""`completion/complete`: id suggestions for the id arguments of prompts and resource templates.
+
+Ids seen in this server process come first (most recent first), then, when a default workspace is
+configured, ids read from the API; all filtered by the typed prefix, at most 20.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import anyio
+from mcp_types import Completion, CompletionArgument
+
+from ..client import ProlificClient, ProlificError
+from ..context import Runtime
+from ..ids import IdKind
+
+logger = logging.getLogger(__name__)
+
+MAX_SUGGESTIONS = 20
+LOOKUP_SECONDS = 3.0
+ARGUMENT_KINDS: dict[str, IdKind] = {
+    "batch_id": "batch",
+    "dataset_id": "dataset",
+    "collection_id": "collection",
+    "workspace_id": "workspace",
+}
+
+
+async def _from_api(client: ProlificClient, kind: IdKind, workspace_id: str | None) -> list[str]:
+    if kind == "workspace":
+        return [w.id for w in (await client.list_workspaces(limit=100)).items]
+    if workspace_id is None:
+        return []
+    if kind == "batch":
+        return [b.id for b in (await client.list_batches(workspace_id, limit=200)).items]
+    if kind == "collection":
+        return [c.id for c in (await client.list_collections(workspace_id, limit=200)).items]
+    return []  # datasets have no list endpoint
+
+
+def completion_handler(runtime: Runtime) -> Callable[[Any, CompletionArgument, Any], Awaitable[Completion | None]]:
+    async def complete(ref: Any, argument: CompletionArgument, context: Any) -> Completion | None:
+        kind = ARGUMENT_KINDS.get(argument.name)
+        if kind is None:
+            return None
+        candidates = runtime.seen.recent(kind)
+        if runtime.client is not None:
+            try:
+                with anyio.fail_after(LOOKUP_SECONDS):
+                    candidates += await _from_api(runtime.client, kind, runtime.settings.workspace_id)
+            except (ProlificError, TimeoutError) as exc:
+                logger.info("completion lookup for %s skipped: %s", argument.name, type(exc).__name__)
+        prefix = argument.value.strip().lower()
+        matches = list(dict.fromkeys(c for c in candidates if c.lower().startswith(prefix)))
+        return Completion(values=matches[:MAX_SUGGESTIONS], total=len(matches), has_more=len(matches) > MAX_SUGGESTIONS)
+
+    return complete

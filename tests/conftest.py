@@ -40,10 +40,12 @@ def _sandbox_session() -> Iterator[RunningSandbox]:
 
 @pytest.fixture
 def sandbox(_sandbox_session: RunningSandbox) -> RunningSandbox:
-    """The simulator, reset to its seeded state, served over real HTTP on loopback."""
-    _sandbox_session.state.reset()
+    """The simulator, reset to its seeded state and settings, served over real HTTP on loopback."""
+    _sandbox_session.state.wall = time.time
+    _sandbox_session.state.url_ttl = 3600.0
     _sandbox_session.state.processing_delay = 0.5
     _sandbox_session.state.latency = 0.0
+    _sandbox_session.state.reset()
     return _sandbox_session
 
 

@@ -23,6 +23,7 @@ from ..prompts import register as register_prompts
 from ..resources import batches as resources
 from ..tools import TOOLSET_REGISTRARS
 from .completions import completion_handler
+from .schemas import compact_tool_schemas
 
 logger = logging.getLogger(__name__)
 
@@ -136,4 +137,5 @@ def create_server(settings: Settings, *, transport: TransportFactory | None = No
     if "collections" in settings.toolsets:
         resources.register_collections(server)
     server.completion()(completion_handler(runtime))  # type: ignore[no-untyped-call]
+    compact_tool_schemas(server._tool_manager.list_tools())
     return server

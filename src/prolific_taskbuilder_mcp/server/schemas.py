@@ -1,0 +1,67 @@
+"""Compact JSON Schemas for tools/list: the same constraints in fewer characters (context is a budget).
+
+Pydantic's schemas repeat a `title` on every model and property, spell nullable fields as
+`anyOf: [{type: T}, {type: null}]`, and carry `default: null` on optional output fields. Clients read
+every character of tools/list into the model's context, so those are rewritten: titles dropped (names and
+descriptions remain), simple nullables folded into `type: [T, "null"]`, defaults dropped from output
+schemas (an output has no defaults). The validation meaning is unchanged; tests validate real results
+against the compacted schemas.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+_MAPS_OF_SCHEMAS = ("properties", "$defs", "patternProperties")
+_LISTS_OF_SCHEMAS = ("anyOf", "oneOf", "allOf", "prefixItems")
+_SCHEMAS = ("items", "additionalProperties", "not")
+
+
+def compact_schema(schema: Any, *, output: bool = False) -> Any:
+    """A compacted copy of a JSON Schema object."""
+    if not isinstance(schema, dict):
+        return schema
+    out: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key == "title" and isinstance(value, str):
+            continue
+        if key == "default" and output:
+            continue
+        if key in _MAPS_OF_SCHEMAS and isinstance(value, dict):
+            out[key] = {name: compact_schema(sub, output=output) for name, sub in value.items()}
+        elif key in _LISTS_OF_SCHEMAS and isinstance(value, list):
+            out[key] = [compact_schema(sub, output=output) for sub in value]
+        elif key in _SCHEMAS and isinstance(value, dict):
+            out[key] = compact_schema(value, output=output)
+        else:
+            out[key] = value
+    return _fold_nullable(out)
+
+
+def _fold_nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    """`anyOf: [{type: T, ...}, {type: null}]` -> `type: [T, "null"], ...` for scalar and array types."""
+    options = schema.get("anyOf")
+    if not isinstance(options, list) or len(options) != 2 or {"type": "null"} not in options:
+        return schema
+    other = options[0] if options[1] == {"type": "null"} else options[1]
+    kind = other.get("type")
+    if kind not in ("string", "integer", "number", "boolean", "array"):
+        return schema  # objects and $refs keep the long form
+    merged = {k: v for k, v in schema.items() if k != "anyOf"}
+    for key, value in other.items():
+        if key == "description" and "description" in merged:
+            continue  # the field's own description wins over its type's
+        if key in merged:
+            return schema  # a clash: keep the long form
+        merged[key] = value
+    merged["type"] = [kind, "null"]
+    return merged
+
+
+def compact_tool_schemas(tools: list[Any]) -> None:
+    """Compact the input and output schemas of registered tools in place (at server build time)."""
+    for tool in tools:
+        tool.parameters = compact_schema(tool.parameters)
+        metadata = tool.fn_metadata
+        if metadata.output_schema is not None:
+            metadata.output_schema = compact_schema(metadata.output_schema, output=True)

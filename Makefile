@@ -4,7 +4,11 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo test lint typecheck pytest clean
+INSPECTOR_VERSION := 0.15.0
+INSPECTOR_DIR := .tools/inspector
+INSPECTOR := $(INSPECTOR_DIR)/node_modules/.bin/mcp-inspector
+
+.PHONY: install demo test lint typecheck pytest clean inspector mcpb wheel
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || (echo "Python 3.11+ is required" >&2; exit 1)
@@ -29,8 +33,27 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP)
-	$(BIN)/pytest
+## The MCP Inspector CLI (a client written by others, in TypeScript), from npm, for tests/test_inspector.py.
+$(INSPECTOR):
+	@if command -v npm >/dev/null; then \
+		npm install --prefix $(INSPECTOR_DIR) --no-audit --no-fund --silent \
+			@modelcontextprotocol/inspector@$(INSPECTOR_VERSION); \
+	else \
+		echo "npm not found: the Inspector tests will be skipped (they fail under CI)" >&2; \
+	fi
+
+inspector: $(INSPECTOR)
+
+pytest: $(STAMP) $(INSPECTOR)
+	PROLIFIC_MCP_INSPECTOR="$(abspath $(INSPECTOR))" $(BIN)/pytest
+
+## An MCP Bundle for this platform, in dist/ (see scripts/build_mcpb.py).
+mcpb: $(STAMP)
+	$(BIN)/python scripts/build_mcpb.py --out dist
+
+## The wheel and sdist, in dist/.
+wheel: $(STAMP)
+	$(BIN)/python -m build --no-isolation --outdir dist
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis dist build
+	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache .hypothesis dist build

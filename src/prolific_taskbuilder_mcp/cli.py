@@ -68,6 +68,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     configure_logging(settings.log_level, [s for s in (settings.token, settings.http_key) if s is not None])
     if settings.demo:
         _print_demo_intro(settings)
+    if settings.workers > 1:
+        from .server.transports import run_http_workers
+
+        with contextlib.suppress(KeyboardInterrupt):
+            run_http_workers(settings, list(sys.argv[1:] if argv is None else argv))
+        return
     # uvicorn re-raises SIGTERM after its graceful shutdown: make that a clean exit, not a kill.
     signal.signal(signal.SIGTERM, _exit_cleanly)
     with contextlib.suppress(KeyboardInterrupt):

@@ -49,6 +49,7 @@ class Settings(BaseModel):
     workspace_id: str | None = Field(default=None, pattern=r"^[0-9a-fA-F]{24}$")
     toolsets: list[str] = list(TOOLSETS)
     max_wait: float = Field(default=600.0, ge=1, le=3600)
+    workers: int = Field(default=1, ge=1, le=64)
 
     @field_validator("toolsets", mode="before")
     @classmethod
@@ -109,6 +110,7 @@ ENVIRONMENT: Mapping[str, str] = {
     "workspace_id": "PROLIFIC_WORKSPACE_ID",
     "toolsets": "PROLIFIC_MCP_TOOLSETS",
     "max_wait": "PROLIFIC_MCP_MAX_WAIT",
+    "workers": "PROLIFIC_MCP_WORKERS",
 }
 
 
@@ -204,6 +206,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=float,
         help="longest timeout_seconds a waiting tool accepts, default 600 [PROLIFIC_MCP_MAX_WAIT]",
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        help="HTTP worker processes sharing the port, default 1; more than 1 needs --stateless-http "
+        "[PROLIFIC_MCP_WORKERS]",
+    )
     parser.add_argument("--token", help="API token; prefer PROLIFIC_TOKEN (flags are visible to other users)")
     return parser
 
@@ -225,6 +233,11 @@ def load_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str] 
         raise ConfigError(f"prolific-taskbuilder-mcp: invalid {field}: {first['msg']}") from None
     if settings.token is None and not settings.demo:
         raise ConfigError(NO_TOKEN_MESSAGE)
+    if settings.workers > 1 and (settings.transport != "http" or not settings.stateless_http):
+        raise ConfigError(
+            "prolific-taskbuilder-mcp: --workers above 1 needs --transport http and --stateless-http "
+            "(a session lives in one process; stateless requests can go to any worker)."
+        )
     if settings.transport == "http" and not settings.is_loopback and settings.http_key is None:
         raise ConfigError(
             f"prolific-taskbuilder-mcp: binding HTTP to {settings.host} (not loopback) needs an access key: "

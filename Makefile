@@ -8,7 +8,7 @@ INSPECTOR_VERSION := 0.15.0
 INSPECTOR_DIR := .tools/inspector
 INSPECTOR := $(INSPECTOR_DIR)/node_modules/.bin/mcp-inspector
 
-.PHONY: install demo test lint typecheck pytest clean inspector mcpb wheel
+.PHONY: install demo test lint typecheck pytest clean inspector mcpb wheel bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || (echo "Python 3.11+ is required" >&2; exit 1)
@@ -46,6 +46,10 @@ inspector: $(INSPECTOR)
 
 pytest: $(STAMP) $(INSPECTOR)
 	PROLIFIC_MCP_INSPECTOR="$(abspath $(INSPECTOR))" $(BIN)/pytest
+
+## The side-by-side benchmark (a few minutes); writes docs/benchmarks.md.
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
 
 ## An MCP Bundle for this platform, in dist/ (see scripts/build_mcpb.py).
 mcpb: $(STAMP)

@@ -7,6 +7,7 @@ client), so each assertion compares two independent readings of the API.
 from __future__ import annotations
 
 import io
+import json
 import statistics
 import time
 import zipfile
@@ -561,3 +562,24 @@ async def test_list_workspaces_marks_the_default_and_hides_colleagues(ws_client:
     assert out["default_workspace_id"] == data.WORKSPACE_ID
     assert "(default)" in text
     assert "@" not in text  # colleagues' emails are not passed on
+
+
+# -- bounded outputs, whatever the upstream size (issue 4 guard; sizes, not timings) ------------------------
+
+
+async def test_every_tool_result_stays_bounded_on_a_huge_account(ws_client: Client, sandbox: RunningSandbox) -> None:
+    from .calls import TOOL_CALLS
+
+    for n in range(2500):
+        batch_id = f"00000000-0000-4000-8000-{n:012d}"
+        sandbox.state.batches[batch_id] = {**data.SURVEY_BATCH, "id": batch_id, "name": "x" * 300}
+    sandbox.state.response_counts[SURVEY] = 12_000
+    sandbox.state.response_counts[data.READY_BATCH_ID] = 12_000
+    calls = {**TOOL_CALLS, "list_batches": {"limit": 50}, "get_batch_responses": {"batch_id": SURVEY, "limit": 100}}
+    for tool, arguments in calls.items():
+        text, out = await _ok(ws_client, tool, arguments)
+        assert len(text) <= 6000, tool
+        assert len(json.dumps(out)) <= 20_000, tool
+    _, listed = await _ok(ws_client, "list_batches", {"limit": 50})
+    assert listed["incomplete"] is True
+    assert listed["next_cursor"] is not None

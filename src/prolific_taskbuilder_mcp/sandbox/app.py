@@ -525,7 +525,8 @@ _SETTABLE = frozenset({"processing_delay", "latency", "export_polls", "url_ttl",
 
 
 async def hook_config(request: Request) -> Response:
-    """Change simulator settings: any of `_SETTABLE`, and `response_counts` ({owner id: count})."""
+    """Change simulator settings: any of `_SETTABLE`, `response_counts` ({owner id: count}) and
+    `extra_batches` (a number of seed-batch copies, for load tests)."""
     state = _state(request)
     body = await request.json()
     for key, value in body.items():
@@ -534,6 +535,11 @@ async def hook_config(request: Request) -> Response:
         elif key == "response_counts":
             with state._lock:
                 state.response_counts.update({str(k): int(v) for k, v in value.items()})
+        elif key == "extra_batches":  # copies of the seed batch with ids 00000000-0000-4000-8000-<n>
+            with state._lock:
+                for n in range(int(value)):
+                    batch_id = f"00000000-0000-4000-8000-{n:012d}"
+                    state.batches[batch_id] = {**copy.deepcopy(data.SEED_BATCH), "id": batch_id}
         else:
             return JSONResponse({"error": f"unknown setting {key}"}, status_code=400)
     return JSONResponse({"ok": True})

@@ -9,6 +9,7 @@ import base64
 import json
 import unicodedata
 from datetime import UTC, datetime
+from functools import lru_cache
 from html.parser import HTMLParser
 
 _BLOCK_TAGS = frozenset(
@@ -24,9 +25,14 @@ def _is_invisible(char: str) -> bool:
     return unicodedata.category(char) in ("Cf", "Cc", "Co", "Cs")
 
 
+_ASCII_CONTROLS = dict.fromkeys((*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F))
+
+
 def sanitize(text: str, limit: int = 2000) -> str:
     """Remove invisible/bidi/tag/control characters, fold whitespace, bound the length."""
-    cleaned = "".join(ch for ch in text if not _is_invisible(ch))
+    # ASCII (the common case) needs no per-character Unicode lookup.
+    ascii_only = text.isascii()
+    cleaned = text.translate(_ASCII_CONTROLS) if ascii_only else "".join(c for c in text if not _is_invisible(c))
     folded = " ".join(cleaned.split())
     if len(folded) > limit:
         folded = folded[: max(0, limit - 1)].rstrip() + "…"
@@ -100,18 +106,30 @@ def html_to_text(markup: str | None, limit: int = 2000) -> str | None:
     """Basic HTML as one line of plain text (blocks joined by spaces). None stays None."""
     if markup is None:
         return None
-    text = " ".join(_extract(markup).blocks)
-    return sanitize(text, limit)
+    if "<" not in markup and "&" not in markup:
+        return sanitize(markup, limit)
+    return _html_to_text(markup, limit)
+
+
+@lru_cache(maxsize=512)
+def _html_to_text(markup: str, limit: int) -> str:
+    # Cached: the same batch is read again and again while an assistant polls it, and parsing is slow.
+    return sanitize(" ".join(_extract(markup).blocks), limit)
 
 
 def html_to_steps(markup: str | None, limit: int = 500, max_steps: int = 30) -> list[str]:
     """Steps from basic HTML: list items when there are any, else the text blocks."""
     if not markup:
         return []
+    return list(_html_to_steps(markup, limit, max_steps))
+
+
+@lru_cache(maxsize=512)
+def _html_to_steps(markup: str, limit: int, max_steps: int) -> tuple[str, ...]:
     parsed = _extract(markup)
     raw = parsed.items or parsed.blocks
     steps = [sanitize(step, limit) for step in raw]
-    return [step for step in steps if step][:max_steps]
+    return tuple(step for step in steps if step)[:max_steps]
 
 
 def clip(value: str | None, limit: int) -> str | None:

@@ -1,0 +1,40 @@
+"""The yardstick: a minimal, honest MCP server on the same SDK with one tool doing the same GET.
+
+Not product code. It has what any real server needs and nothing more: one pooled httpx client, the token
+header, the JSON returned as structured content. No validation, retries, coalescing or summaries.
+Run: PROLIFIC_TOKEN=... PROLIFIC_URL=... python bench/minimal_server.py (stdio).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx
+from mcp.server import MCPServer
+from mcp.server.mcpserver import Context
+
+
+@asynccontextmanager
+async def lifespan(_: MCPServer[httpx.AsyncClient]) -> AsyncIterator[httpx.AsyncClient]:
+    headers = {"Authorization": f"Token {os.environ['PROLIFIC_TOKEN']}"}
+    async with httpx.AsyncClient(base_url=os.environ["PROLIFIC_URL"], headers=headers) as client:
+        yield client
+
+
+server = MCPServer(name="minimal", lifespan=lifespan)
+
+
+@server.tool()
+async def get_batch(batch_id: str, ctx: Context[httpx.AsyncClient, Any]) -> dict[str, Any]:
+    """Get an AI Task Builder batch."""
+    response = await ctx.request_context.lifespan_context.get(f"/api/v1/data-collection/batches/{batch_id}")
+    response.raise_for_status()
+    data: dict[str, Any] = response.json()
+    return data
+
+
+if __name__ == "__main__":
+    server.run()

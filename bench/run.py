@@ -1,0 +1,509 @@
+"""The side-by-side benchmark (`make bench`): our server against a minimal SDK server and the httpx floor.
+
+One process runs everything, interleaving its subjects (A B C, B C A, ...) so ratios are fair on a noisy
+machine, against the simulator (a separate process) on loopback. Prints a markdown report and writes it
+to docs/benchmarks.md.
+
+    .venv/bin/python bench/run.py [--calls 200] [--spawns 10] [--out docs/benchmarks.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import platform
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import AsyncExitStack, contextmanager
+from dataclasses import dataclass, field
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+import anyio
+import httpx
+import httpx2
+from mcp import Client, StdioServerParameters
+from mcp.client.stdio import stdio_client
+from mcp.client.streamable_http import streamable_http_client
+from mcp_types import CallToolResult, TextContent
+
+from prolific_taskbuilder_mcp.sandbox.data import (
+    READY_BATCH_ID,
+    SEED_BATCH_ID,
+    SURVEY_BATCH_ID,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+TOKEN = "bench-token"
+OURS = "ours"
+MINIMAL = "minimal SDK server"
+FLOOR = "httpx floor"
+
+
+# -- infrastructure ---------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@dataclass
+class Sandbox:
+    url: str
+    process: subprocess.Popen[bytes]
+
+    def configure(self, **settings: Any) -> None:
+        httpx.post(f"{self.url}/_sandbox/config", json=settings).raise_for_status()
+
+    def stats(self) -> dict[str, Any]:
+        result: dict[str, Any] = httpx.get(f"{self.url}/_sandbox/stats").json()
+        return result
+
+    def requests(self, route_part: str = "") -> int:
+        return sum(n for route, n in self.stats()["by_route"].items() if route_part in route)
+
+
+@contextmanager
+def sandbox_process() -> Iterator[Sandbox]:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "prolific_taskbuilder_mcp.sandbox", "--port", str(port), "--token", TOKEN],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                httpx.get(f"{url}/_sandbox/stats").raise_for_status()
+                break
+            except httpx.HTTPError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        yield Sandbox(url, process)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def child_env(sandbox: Sandbox) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PROLIFIC")}
+    env.update(PROLIFIC_TOKEN=TOKEN, PROLIFIC_URL=sandbox.url, PROLIFIC_MCP_LOG_LEVEL="WARNING")
+    return env
+
+
+def stdio_params(subject: str, sandbox: Sandbox) -> StdioServerParameters:
+    if subject == OURS:
+        return StdioServerParameters(command=str(BIN / "prolific-taskbuilder-mcp"), env=child_env(sandbox))
+    return StdioServerParameters(
+        command=sys.executable, args=[str(ROOT / "bench" / "minimal_server.py")], env=child_env(sandbox)
+    )
+
+
+def server_pids() -> dict[str, int]:
+    """Our child server processes by subject (read from /proc: the SDK does not expose the pid)."""
+    found: dict[str, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if f"PPid:\t{os.getpid()}\n" not in status:
+            continue
+        if "prolific-taskbuilder-mcp" in cmdline:
+            found[OURS] = int(entry.name)
+        elif "minimal_server.py" in cmdline:
+            found[MINIMAL] = int(entry.name)
+    return found
+
+
+def peak_rss_kib(pid: int) -> int:
+    match = re.search(r"VmHWM:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text())
+    return int(match.group(1)) if match else -1
+
+
+def ms(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    return statistics.median(ordered) * 1000, ordered[max(0, int(len(ordered) * 0.95) - 1)] * 1000
+
+
+def text_of(result: CallToolResult) -> str:
+    return "".join(block.text for block in result.content if isinstance(block, TextContent))
+
+
+def compact(value: Any) -> int:
+    return len(json.dumps(value, separators=(",", ":"), ensure_ascii=False))
+
+
+@dataclass
+class Report:
+    sections: list[str] = field(default_factory=list)
+    targets: list[tuple[str, str, bool]] = field(default_factory=list)
+
+    def add(self, title: str, lines: list[str]) -> None:
+        block = "\n".join([f"### {title}", "", *lines, ""])
+        self.sections.append(block)
+        print(block, flush=True)
+
+    def target(self, name: str, measured: str, met: bool) -> None:
+        self.targets.append((name, measured, met))
+
+
+# -- 1. per-call latency -----------------------------------------------------------------------------------
+
+
+async def latency(sandbox: Sandbox, report: Report, calls: int) -> None:
+    lines = [
+        "| upstream latency | subject | median ms | p95 ms | median vs minimal |",
+        "|---|---|---|---|---|",
+    ]
+    for upstream in (0.0, 0.05):
+        sandbox.configure(latency=upstream)
+        async with AsyncExitStack() as stack:
+            clients = {
+                s: await stack.enter_async_context(Client(stdio_client(stdio_params(s, sandbox))))
+                for s in (OURS, MINIMAL)
+            }
+            http = await stack.enter_async_context(
+                httpx.AsyncClient(base_url=sandbox.url, headers={"Authorization": f"Token {TOKEN}"})
+            )
+
+            async def floor(http: httpx.AsyncClient = http) -> None:
+                response = await http.get(f"/api/v1/data-collection/batches/{SEED_BATCH_ID}")
+                response.json()
+
+            async def ours(client: Client = clients[OURS]) -> None:
+                assert not (await client.call_tool("get_batch", {"batch_id": SEED_BATCH_ID})).is_error
+
+            async def minimal(client: Client = clients[MINIMAL]) -> None:
+                assert not (await client.call_tool("get_batch", {"batch_id": SEED_BATCH_ID})).is_error
+
+            subjects: dict[str, Callable[[], Awaitable[None]]] = {FLOOR: floor, MINIMAL: minimal, OURS: ours}
+            samples: dict[str, list[float]] = {name: [] for name in subjects}
+            for _ in range(10):
+                for run in subjects.values():
+                    await run()
+            order = list(subjects)
+            for i in range(calls):
+                for name in order[i % 3 :] + order[: i % 3]:
+                    started = time.perf_counter()
+                    await subjects[name]()
+                    samples[name].append(time.perf_counter() - started)
+        minimal_median = ms(samples[MINIMAL])[0]
+        for name in (FLOOR, MINIMAL, OURS):
+            median, p95 = ms(samples[name])
+            lines.append(
+                f"| {upstream * 1000:.0f} ms | {name} | {median:.2f} | {p95:.2f} | {median / minimal_median:.2f}x |"
+            )
+        ratio = ms(samples[OURS])[0] / minimal_median
+        report.target(f"get_batch median <= 1.15x minimal at {upstream * 1000:.0f} ms", f"{ratio:.2f}x", ratio <= 1.15)
+    sandbox.configure(latency=0.0)
+    report.add(f"1. Per-call latency of get_batch over stdio ({calls} calls per subject, interleaved)", lines)
+
+
+# -- 2. cold start -----------------------------------------------------------------------------------------
+
+
+async def cold_start(sandbox: Sandbox, report: Report, spawns: int) -> None:
+    init: dict[str, list[float]] = {OURS: [], MINIMAL: []}
+    listed: dict[str, list[float]] = {OURS: [], MINIMAL: []}
+    for i in range(spawns):
+        for subject in (OURS, MINIMAL) if i % 2 == 0 else (MINIMAL, OURS):
+            started = time.perf_counter()
+            async with Client(stdio_client(stdio_params(subject, sandbox)), mode="legacy") as client:
+                init[subject].append(time.perf_counter() - started)
+                await client.list_tools()
+                listed[subject].append(time.perf_counter() - started)
+    lines = [
+        "| subject | spawn -> initialize result (median ms) | spawn -> first tools/list (median ms) |",
+        "|---|---|---|",
+    ]
+    for subject in (MINIMAL, OURS):
+        lines.append(f"| {subject} | {ms(init[subject])[0]:.0f} | {ms(listed[subject])[0]:.0f} |")
+    ratio = ms(listed[OURS])[0] / ms(listed[MINIMAL])[0]
+    lines.append(f"\nOurs / minimal to first tools/list: {ratio:.2f}x")
+    report.target("cold start to first tools/list <= 1.2x minimal", f"{ratio:.2f}x", ratio <= 1.2)
+    report.add(f"2. Cold start (median of {spawns} spawns each, interleaved)", lines)
+
+
+# -- 3-5. concurrency, coalescing, RSS -------------------------------------------------------------------------
+
+
+async def concurrency(sandbox: Sandbox, report: Report) -> None:
+    sandbox.configure(latency=0.05, extra_batches=20)
+    ids = [f"00000000-0000-4000-8000-{n:012d}" for n in range(20)]
+    lines = [
+        "| subject | one call (median ms) | 20 distinct calls at once (ms) | ratio "
+        "| 20 identical calls: upstream requests |",
+        "|---|---|---|---|---|",
+    ]
+    rss: dict[str, int] = {}
+    for subject in (MINIMAL, OURS):
+        async with Client(stdio_client(stdio_params(subject, sandbox))) as client:
+            for _ in range(3):
+                await client.call_tool("get_batch", {"batch_id": SEED_BATCH_ID})
+            single = []
+            for _ in range(7):
+                started = time.perf_counter()
+                await client.call_tool("get_batch", {"batch_id": SEED_BATCH_ID})
+                single.append(time.perf_counter() - started)
+
+            async def burst(batch_ids: list[str], client: Client = client) -> float:
+                started = time.perf_counter()
+                async with anyio.create_task_group() as tg:
+                    for batch_id in batch_ids:
+                        tg.start_soon(client.call_tool, "get_batch", {"batch_id": batch_id})
+                return time.perf_counter() - started
+
+            wall = statistics.median([await burst(ids) for _ in range(3)])
+            before = sandbox.requests()
+            await burst([SEED_BATCH_ID] * 20)
+            upstream = sandbox.requests() - before
+            one = statistics.median(single)
+            lines.append(f"| {subject} | {one * 1000:.1f} | {wall * 1000:.1f} | {wall / one:.2f}x | {upstream} |")
+            if subject == OURS:
+                report.target("20 concurrent calls at 50 ms <= 2x one call", f"{wall / one:.2f}x", wall / one <= 2)
+                report.target("20 identical concurrent calls -> 1 upstream request", str(upstream), upstream == 1)
+            pid = server_pids().get(subject)
+            if pid:
+                rss[subject] = peak_rss_kib(pid)
+    sandbox.configure(latency=0.0)
+    report.add("3-4. Concurrency and coalescing (one session, 50 ms upstream latency)", lines)
+    report.add(
+        "5. Peak RSS of the server process (after the runs above)",
+        ["| subject | peak RSS (MiB) |", "|---|---|", *[f"| {s} | {kib / 1024:.1f} |" for s, kib in rss.items()]],
+    )
+
+
+# -- 6. context cost ----------------------------------------------------------------------------------------
+
+
+async def context_cost(sandbox: Sandbox, report: Report) -> None:
+    headers = {"Authorization": f"Token {TOKEN}"}
+    api = "/api/v1/data-collection/batches"
+    examples: list[tuple[str, dict[str, Any], str, str]] = [
+        ("get_batch", {"batch_id": SEED_BATCH_ID}, f"{api}/{SEED_BATCH_ID}", "seed batch"),
+        ("get_batch_status", {"batch_id": SEED_BATCH_ID}, f"{api}/{SEED_BATCH_ID}/status", "seed batch"),
+        ("get_batch_instructions", {"batch_id": SURVEY_BATCH_ID}, f"{api}/{SURVEY_BATCH_ID}", "survey batch (layout)"),
+        (
+            "get_batch_responses",
+            {"batch_id": SURVEY_BATCH_ID, "limit": 20},
+            f"{api}/{SURVEY_BATCH_ID}/responses?limit=20",
+            "20 responses",
+        ),
+        (
+            "summarize_batch_responses",
+            {"batch_id": SURVEY_BATCH_ID},
+            f"{api}/{SURVEY_BATCH_ID}/responses",
+            "2,400 responses",
+        ),
+        (
+            "list_batches",
+            {"workspace_id": "6278acb09062db3b35bcbeb0"},
+            f"{api}?workspace_id=6278acb09062db3b35bcbeb0",
+            "6 batches",
+        ),
+    ]
+    lines = ["| tool | example | text chars | structured chars | raw API JSON chars |", "|---|---|---|---|---|"]
+    async with (
+        Client(stdio_client(stdio_params(OURS, sandbox))) as ours,
+        Client(stdio_client(stdio_params(MINIMAL, sandbox))) as minimal,
+    ):
+        tools = (await ours.list_tools()).tools
+        ours_list = compact({"tools": [t.model_dump(mode="json", by_alias=True, exclude_none=True) for t in tools]})
+        minimal_tools = (await minimal.list_tools()).tools
+        minimal_list = compact(
+            {"tools": [t.model_dump(mode="json", by_alias=True, exclude_none=True) for t in minimal_tools]}
+        )
+        no_output = compact(
+            {
+                "tools": [
+                    t.model_dump(mode="json", by_alias=True, exclude_none=True, exclude={"output_schema"})
+                    for t in tools
+                ]
+            }
+        )
+        for tool, arguments, path, what in examples:
+            result = await ours.call_tool(tool, arguments)
+            raw = compact(httpx.get(sandbox.url + path, headers=headers).json())
+            structured = compact(result.structured_content)
+            lines.append(f"| {tool} | {what} | {len(text_of(result))} | {structured} | {raw} |")
+        minimal_result = await minimal.call_tool("get_batch", {"batch_id": SEED_BATCH_ID})
+    sandbox.configure(extra_batches=0)
+    per_tool = ours_list / len(tools)
+    lines += [
+        "",
+        f"tools/list (compact JSON as sent): ours {ours_list:,} chars for {len(tools)} tools "
+        f"({per_tool:,.0f} per tool; {no_output / len(tools):,.0f} per tool without output schemas); "
+        f"minimal {minimal_list:,} chars for 1 tool.",
+        f"The minimal server's get_batch result for the seed batch: {len(text_of(minimal_result))} text chars "
+        "(the raw JSON, twice: text and structured).",
+    ]
+    report.target("tools/list <= 1,200 chars per tool (all toolsets)", f"{per_tool:,.0f}", per_tool <= 1200)
+    report.add("6. Context cost", lines)
+
+
+# -- 7. scale ----------------------------------------------------------------------------------------------
+
+
+async def scale(sandbox: Sandbox, report: Report) -> None:
+    lines = [
+        "| responses | time (s) | upstream pages | server peak RSS (MiB) | output chars |",
+        "|---|---|---|---|---|",
+    ]
+    peaks = {}
+    for count in (1_000, 10_000, 100_000):
+        sandbox.configure(response_counts={SURVEY_BATCH_ID: count})
+        async with Client(stdio_client(stdio_params(OURS, sandbox))) as client:
+            await client.list_tools()
+            before = sandbox.requests("/responses")
+            started = time.perf_counter()
+            result = await client.call_tool("summarize_batch_responses", {"batch_id": SURVEY_BATCH_ID})
+            elapsed = time.perf_counter() - started
+            pages = sandbox.requests("/responses") - before
+            assert not result.is_error, text_of(result)
+            assert isinstance(result.structured_content, dict)
+            assert result.structured_content["responses"] == count
+            peak = peak_rss_kib(server_pids()[OURS]) / 1024
+            peaks[count] = peak
+            lines.append(f"| {count:,} | {elapsed:.2f} | {pages} | {peak:.1f} | {len(text_of(result)):,} |")
+    sandbox.configure(response_counts={SURVEY_BATCH_ID: 2400})
+    growth = peaks[100_000] - peaks[1_000]
+    report.target("peak RSS at 100,000 responses within 50 MiB of 1,000", f"+{growth:.1f} MiB", growth <= 50)
+    report.add("7. Scale: summarize_batch_responses, each size in a fresh server process", lines)
+
+
+# -- HTTP throughput -----------------------------------------------------------------------------------------
+
+
+async def _load(url: str, clients: int, seconds: float) -> tuple[int, int]:
+    """`clients` concurrent sessions calling get_batch_status for `seconds`: (successes, errors)."""
+    counts = [0, 0]
+    stop_at = time.perf_counter() + seconds
+
+    async def one_client() -> None:
+        http = httpx2.AsyncClient(timeout=30)
+        async with http, Client(streamable_http_client(url, http_client=http)) as client:
+            while time.perf_counter() < stop_at:
+                try:
+                    result = await client.call_tool("get_batch_status", {"batch_id": READY_BATCH_ID})
+                    counts[bool(result.is_error)] += 1
+                except Exception:
+                    counts[1] += 1  # counted; the run goes on
+
+    async with anyio.create_task_group() as tg:
+        for _ in range(clients):
+            tg.start_soon(one_client)
+    return counts[0], counts[1]
+
+
+async def throughput(sandbox: Sandbox, report: Report, seconds: float = 8.0, clients: int = 32) -> None:
+    lines = ["| workers | calls/s | calls | errors |", "|---|---|---|---|"]
+    for workers in (1, 2):
+        port = free_port()
+        process = subprocess.Popen(
+            [str(BIN / "prolific-taskbuilder-mcp"), "--transport", "http", "--stateless-http", "--port", str(port)]
+            + (["--workers", str(workers)] if workers > 1 else []),
+            env=child_env(sandbox),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        url = f"http://127.0.0.1:{port}/mcp"
+        try:
+            await anyio.sleep(1.0 + workers)  # let every worker import and bind
+            await _load(url, clients, 1.0)  # warm-up
+            started = time.perf_counter()
+            ok, errors = await _load(url, clients, seconds)
+            elapsed = time.perf_counter() - started
+            lines.append(f"| {workers} | {ok / elapsed:.0f} | {ok} | {errors} |")
+            if workers == 2:
+                report.target("HTTP throughput with 2 workers, no errors", f"{errors} errors", errors == 0)
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
+    lines.append(
+        f"\n{clients} concurrent SDK clients in the benchmark process, stateless Streamable HTTP, get_batch_status, "
+        f"{seconds:.0f} s per run. On this 2-core machine the clients, the simulator and the workers share the cores."
+    )
+    report.add("HTTP throughput (stateless, uvicorn workers)", lines)
+
+
+# -- main --------------------------------------------------------------------------------------------------------
+
+
+def machine() -> str:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor() or "unknown CPU",
+    )
+    return (
+        f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} cores; Python {platform.python_version()}; "
+        f"mcp {version('mcp')}, httpx {version('httpx')}, pydantic {version('pydantic')}"
+    )
+
+
+async def main(calls: int, spawns: int, out: Path) -> None:
+    report = Report()
+    with sandbox_process() as sandbox:
+        await latency(sandbox, report, calls)
+        await cold_start(sandbox, report, spawns)
+        await concurrency(sandbox, report)
+        await context_cost(sandbox, report)
+        await scale(sandbox, report)
+        await throughput(sandbox, report)
+    targets = ["| target | measured | met |", "|---|---|---|"] + [
+        f"| {name} | {measured} | {'yes' if met else 'no'} |" for name, measured, met in report.targets
+    ]
+    text = "\n".join(
+        [
+            "# Benchmarks",
+            "",
+            f"Latest run: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}. Machine: {machine()}.",
+            f"Command: `make bench` (= `.venv/bin/python bench/run.py --calls {calls} --spawns {spawns}`).",
+            "Subjects: the httpx floor (the same GET, no MCP), a minimal honest MCP server on the same SDK "
+            "(`bench/minimal_server.py`: one tool, the same GET, the JSON back), and this server; both servers over "
+            "stdio through the SDK's client, against the simulator (its own process) on loopback.",
+            "",
+            "## Targets",
+            "",
+            *targets,
+            "",
+            "## Results",
+            "",
+            *report.sections,
+        ]
+    )
+    await anyio.Path(out.parent).mkdir(parents=True, exist_ok=True)
+    await anyio.Path(out).write_text(text + "\n")
+    print(f"\nwritten to {out}")
+
+
+if __name__ == "__main__":
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    parser = argparse.ArgumentParser(description="Side-by-side benchmark of prolific-taskbuilder-mcp")
+    parser.add_argument("--calls", type=int, default=200)
+    parser.add_argument("--spawns", type=int, default=10)
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    args = parser.parse_args()
+    anyio.run(main, args.calls, args.spawns, args.out)

@@ -198,3 +198,23 @@ def test_python_dash_m_behaves_the_same() -> None:
     )
     assert proc.returncode == 0
     assert proc.stdout.startswith("prolific-taskbuilder-mcp ")
+
+
+@pytest.mark.parametrize("source", ["/dev/null", "file"])
+def test_stdin_that_cannot_be_polled_still_ends_the_server(source: str, tmp_path: Path) -> None:
+    """/dev/null and regular files cannot be watched by epoll: the server must still read them to EOF."""
+    request = {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "initialize",
+        "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}},
+    }
+    path = Path(source) if source == "/dev/null" else tmp_path / "requests.jsonl"
+    if source == "file":
+        path.write_text(json.dumps(request) + "\n")
+    with path.open("rb") as stdin:
+        done = subprocess.run([COMMAND, "--demo"], stdin=stdin, capture_output=True, timeout=30, check=False)
+    assert done.returncode == 0, done.stderr.decode()[-1000:]
+    assert b"Traceback" not in done.stderr
+    if source == "file":
+        assert json.loads(done.stdout.splitlines()[0])["result"]["serverInfo"]["name"] == "prolific-taskbuilder-mcp"

@@ -9,6 +9,7 @@ import logging
 import os
 import signal
 import socket
+import stat
 import sys
 
 import anyio
@@ -48,11 +49,18 @@ class _PipeLines:
 
 
 async def _stdin_lines() -> _PipeLines | None:
-    """A loop-driven stdin when stdin is a pipe or a terminal; None (the SDK's own reader) otherwise."""
+    """A loop-driven stdin when stdin is a pipe, socket or terminal; None (the SDK's own reader) otherwise.
+
+    Regular files and /dev/null cannot be polled (epoll refuses them), so they keep the SDK's reader.
+    """
     loop = asyncio.get_running_loop()
     reader = asyncio.StreamReader(limit=_MAX_LINE_BYTES)
     try:
-        pipe = os.fdopen(os.dup(sys.stdin.fileno()), "rb", buffering=0)
+        fd = sys.stdin.fileno()
+        mode = os.fstat(fd).st_mode
+        if not (stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) or os.isatty(fd)):
+            return None
+        pipe = os.fdopen(os.dup(fd), "rb", buffering=0)
         await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), pipe)
     except (OSError, ValueError, AttributeError):
         return None

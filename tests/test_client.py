@@ -153,6 +153,22 @@ async def test_a_truncated_body_is_a_network_error(sandbox: RunningSandbox, prol
         await prolific.get_batch(SEED_BATCH_ID)
 
 
+async def test_a_deadline_that_ends_the_retries_reports_the_failure_not_slowness(sandbox: RunningSandbox) -> None:
+    # Every attempt fails at once (connection cut); the deadline lands during a retry's attempt, which is
+    # slowed down. The cause is the connection, so that is what the caller hears.
+    options = _options(sandbox, call_deadline=0.5, max_attempts=5)
+    async with ProlificClient(SecretStr(CANARY_TOKEN), options) as client:
+        for call in (
+            lambda: client.get_batch(SEED_BATCH_ID),
+            lambda: client.request_export("batches", SEED_BATCH_ID),
+        ):
+            sandbox.state.clear_faults()
+            sandbox.state.add_fault(Fault(kind="reset", times=1))
+            sandbox.state.add_fault(Fault(kind="delay", seconds=2.0, times=None))
+            with pytest.raises(NetworkError):
+                await call()
+
+
 async def test_an_unreachable_origin_is_a_network_error() -> None:
     options = ClientOptions(base_url="http://127.0.0.1:9", max_attempts=1)
     async with ProlificClient(SecretStr(CANARY_TOKEN), options) as client:

@@ -268,13 +268,19 @@ class ProlificClient:
 
     async def _call_json(self, method: str, path: str, *, retry: bool) -> Any:
         """A non-GET call (never coalesced), within the call deadline; retried only when `retry`."""
+        failures: list[ProlificError] = []
         try:
             with anyio.fail_after(self.options.call_deadline):
-                return await self._send_with_retries(method, path, None, retry=retry)
+                return await self._send_with_retries(method, path, None, retry=retry, failures=failures)
         except TimeoutError:
-            raise RequestTimeoutError(
-                f"Prolific did not answer within {self.options.call_deadline:g} s", status=None
-            ) from None
+            raise self._deadline_error(failures) from None
+
+    def _deadline_error(self, failures: list[ProlificError]) -> ProlificError:
+        """What to report when the call deadline ends a call: the last real failure if an attempt failed (the
+        cause, e.g. "could not reach"), else that Prolific was too slow."""
+        if failures:
+            return failures[-1]
+        return RequestTimeoutError(f"Prolific did not answer within {self.options.call_deadline:g} s", status=None)
 
     async def _get_json(self, path: str, params: Mapping[str, str] | None = None) -> Any:
         """A GET, coalesced with identical concurrent GETs, retried on transient failures."""
@@ -292,13 +298,12 @@ class ProlificClient:
 
         flight = _Flight()
         self._inflight[key] = flight
+        failures: list[ProlificError] = []
         try:
             with anyio.fail_after(self.options.call_deadline):
-                flight.result = await self._send_with_retries("GET", path, params)
+                flight.result = await self._send_with_retries("GET", path, params, failures=failures)
         except TimeoutError:
-            flight.error = RequestTimeoutError(
-                f"Prolific did not answer within {self.options.call_deadline:g} s", status=None
-            )
+            flight.error = self._deadline_error(failures)
             raise flight.error from None
         except ProlificError as exc:
             flight.error = exc
@@ -312,7 +317,13 @@ class ProlificClient:
         return flight.result
 
     async def _send_with_retries(
-        self, method: str, path: str, params: Mapping[str, str] | None, *, retry: bool | None = None
+        self,
+        method: str,
+        path: str,
+        params: Mapping[str, str] | None,
+        *,
+        retry: bool | None = None,
+        failures: list[ProlificError] | None = None,
     ) -> Any:
         attempts = self.options.max_attempts if (method == "GET" if retry is None else retry) else 1
         started = time.monotonic()
@@ -320,6 +331,8 @@ class ProlificClient:
             try:
                 return await self._send(method, path, params)
             except (RateLimitedError, UpstreamError, NetworkError, RequestTimeoutError) as exc:
+                if failures is not None:
+                    failures.append(exc)
                 retryable = not isinstance(exc, UpstreamError) or exc.status in _RETRY_STATUSES
                 if not retryable or attempt == attempts:
                     raise

@@ -8,7 +8,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from prolific_taskbuilder_mcp.server.schemas import compact_schema
+from prolific_taskbuilder_mcp.server.schemas import compact_schema, inline_single_use_defs
 from prolific_taskbuilder_mcp.summaries.account import WorkspaceList
 from prolific_taskbuilder_mcp.summaries.batches import BatchList, BatchSummary
 from prolific_taskbuilder_mcp.summaries.responses import ResponsesSummary
@@ -65,7 +65,7 @@ PROBES: list[tuple[type[Any], dict[str, Any]]] = [
 @pytest.mark.parametrize(("model", "document"), PROBES)
 def test_compaction_keeps_the_validation_meaning(model: type[Any], document: dict[str, Any]) -> None:
     original = model.model_json_schema()
-    compacted = compact_schema(original, output=True)
+    compacted = inline_single_use_defs(compact_schema(original, output=True))
     verdicts = []
     for schema in (original, compacted):
         try:
@@ -101,3 +101,17 @@ def test_nullable_scalars_fold_and_objects_do_not() -> None:
     assert compacted["properties"]["a"] == {"type": ["string", "null"], "maxLength": 3, "default": None}
     assert compacted["properties"]["b"] == schema["properties"]["b"]
     assert "default" not in compact_schema(schema, output=True)["properties"]["a"]
+
+
+def test_single_use_definitions_are_inlined_and_shared_ones_kept() -> None:
+    schema = {
+        "properties": {"a": {"$ref": "#/$defs/Once"}, "b": {"$ref": "#/$defs/Twice"}, "c": {"$ref": "#/$defs/Twice"}},
+        "$defs": {"Once": {"type": "integer"}, "Twice": {"type": "string"}},
+    }
+    inlined = inline_single_use_defs(schema)
+    assert inlined["properties"]["a"] == {"type": "integer"}
+    assert inlined["properties"]["b"] == {"$ref": "#/$defs/Twice"}
+    assert inlined["$defs"] == {"Twice": {"type": "string"}}
+    jsonschema.validate({"a": 1, "b": "x", "c": "y"}, inlined)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"a": "1"}, inlined)

@@ -58,10 +58,52 @@ def _fold_nullable(schema: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
+def inline_single_use_defs(schema: dict[str, Any]) -> dict[str, Any]:
+    """Replace `$ref`s to definitions used exactly once by the definition itself.
+
+    Shorter, and cheaper for clients to validate against (no reference resolution per result). Definitions
+    used more than once, or recursively, stay in `$defs`.
+    """
+    defs = schema.get("$defs")
+    if not isinstance(defs, dict):
+        return schema
+    uses: dict[str, int] = {}
+
+    def count(node: Any) -> None:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/$defs/"):
+                uses[ref[8:]] = uses.get(ref[8:], 0) + 1
+            for value in node.values():
+                count(value)
+        elif isinstance(node, list):
+            for value in node:
+                count(value)
+
+    count(schema)
+    single = {name for name, n in uses.items() if n == 1 and name in defs}
+
+    def replace(node: Any, depth: int = 0) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref[8:] in single and len(node) == 1 and depth < 20:
+                return replace(defs[ref[8:]], depth + 1)
+            return {k: replace(v, depth) for k, v in node.items()}
+        if isinstance(node, list):
+            return [replace(v, depth) for v in node]
+        return node
+
+    out = replace({k: v for k, v in schema.items() if k != "$defs"})
+    kept = {name: replace(value) for name, value in defs.items() if name not in single}
+    if kept:
+        out["$defs"] = kept
+    return dict(out)
+
+
 def compact_tool_schemas(tools: list[Any]) -> None:
     """Compact the input and output schemas of registered tools in place (at server build time)."""
     for tool in tools:
         tool.parameters = compact_schema(tool.parameters)
         metadata = tool.fn_metadata
         if metadata.output_schema is not None:
-            metadata.output_schema = compact_schema(metadata.output_schema, output=True)
+            metadata.output_schema = inline_single_use_defs(compact_schema(metadata.output_schema, output=True))

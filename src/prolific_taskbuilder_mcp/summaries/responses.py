@@ -196,7 +196,7 @@ class QuestionStats(BaseModel):
     other_choices: int | None = Field(default=None, description="Answers with values outside the top list")
     numbers: list[NumberStats] | None = None
     non_numeric: int | None = None
-    text_samples: list[str] | None = Field(default=None, description="A uniform sample of free-text answers")
+    text_samples: list[str] | None = Field(default=None, description="A sample of distinct free-text answers")
     files: FileStats | None = None
 
 
@@ -242,7 +242,7 @@ class ResponseAggregator:
 
     Distinct participants and tasks are counted by hashes; choice values are tracked up to 1,000 distinct
     values per question; numbers keep exact min/max and a 10,000-value uniform sample for the median;
-    free text keeps a 5-answer uniform sample (seeded, so the same data gives the same summary).
+    free text keeps a sample of 5 distinct answers (seeded, so the same data gives the same summary).
     """
 
     def __init__(self) -> None:
@@ -345,6 +345,8 @@ class ResponseAggregator:
     def _sample(self, q: _Question, text: str) -> None:
         q.texts_seen += 1
         cleaned = html_to_text(text, 200) or ""
+        if not cleaned or cleaned in q.samples:
+            return  # distinct answers say more than repeats
         if len(q.samples) < TEXT_SAMPLES:
             q.samples.append(cleaned)
         else:

@@ -76,6 +76,20 @@ def test_uvx_runs_the_built_wheel(wheel: Path) -> None:
     assert done.stdout.strip() == f"prolific-taskbuilder-mcp {__version__}"
 
 
+def test_pipx_runs_the_built_wheel(wheel: Path, tmp_path: Path) -> None:
+    env = {**child_env(), "PIPX_HOME": str(tmp_path / "pipx"), "PIPX_BIN_DIR": str(tmp_path / "bin")}
+    done = subprocess.run(
+        [str(BIN / "pipx"), "run", "--spec", str(wheel), "prolific-taskbuilder-mcp", "--version"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == f"prolific-taskbuilder-mcp {__version__}"
+
+
 async def test_uvx_serves_the_demo_over_stdio(wheel: Path) -> None:
     await _check_session(
         StdioServerParameters(

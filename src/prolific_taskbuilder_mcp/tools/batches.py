@@ -162,6 +162,16 @@ async def list_workspace_batches(
     return summary
 
 
+def check_wait(ctx: Context[Any, Any], timeout_seconds: float) -> None:
+    """Refuse a wait longer than PROLIFIC_MCP_MAX_WAIT before anything is sent."""
+    limit = app_context(ctx).settings.max_wait
+    if timeout_seconds > limit:
+        raise ToolError(
+            f"timeout_seconds must be at most {limit:g} (PROLIFIC_MCP_MAX_WAIT); got "
+            f"{timeout_seconds:g}. Nothing was sent to Prolific."
+        )
+
+
 def resolve_workspace(ctx: Context[Any, Any], workspace_id: str | None) -> str:
     chosen = workspace_id or app_context(ctx).settings.workspace_id
     if chosen is None:
@@ -235,12 +245,7 @@ async def wait_for_batch(
 ) -> Annotated[CallToolResult, WaitResult]:
     """Wait until a batch reaches a status (default READY) or ERROR, polling with backoff and reporting
     progress. At the timeout it returns the current status with timed_out true: call again to keep waiting."""
-    settings = app_context(ctx).settings
-    if timeout_seconds > settings.max_wait:
-        raise ToolError(
-            f"timeout_seconds must be at most {settings.max_wait:g} (PROLIFIC_MCP_MAX_WAIT); got "
-            f"{timeout_seconds:g}. Nothing was sent to Prolific."
-        )
+    check_wait(ctx, timeout_seconds)
     client = app_context(ctx).client
     remember(ctx, "batch", batch_id)
     started = time.monotonic()
@@ -353,12 +358,7 @@ async def wait_for_export(
 async def run_export(
     ctx: Context[Any, Any], kind: Literal["batches", "collections"], owner_id: str, wait: bool, timeout_seconds: float
 ) -> ExportStatus:
-    settings = app_context(ctx).settings
-    if timeout_seconds > settings.max_wait:
-        raise ToolError(
-            f"timeout_seconds must be at most {settings.max_wait:g} (PROLIFIC_MCP_MAX_WAIT); got "
-            f"{timeout_seconds:g}. Nothing was sent to Prolific."
-        )
+    check_wait(ctx, timeout_seconds)
     client = app_context(ctx).client
     started = time.monotonic()
     what: Literal["batch", "collection"] = "batch" if kind == "batches" else "collection"

@@ -399,13 +399,22 @@ async def _load(url: str, clients: int, seconds: float) -> tuple[int, int]:
     """
     counts = [0, 0]
     stop_at = time.perf_counter() + seconds
+    envelope = {
+        "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+        "io.modelcontextprotocol/clientCapabilities": {},
+    }
     body = {
         "jsonrpc": "2.0",
         "id": 1,
         "method": "tools/call",
-        "params": {"name": "get_batch_status", "arguments": {"batch_id": READY_BATCH_ID}},
+        "params": {"name": "get_batch_status", "arguments": {"batch_id": READY_BATCH_ID}, "_meta": envelope},
     }
-    headers = {"Accept": "application/json, text/event-stream", "MCP-Protocol-Version": "2025-11-25"}
+    headers = {  # a 2026-07-28 request: self-describing, no session, no initialize
+        "Accept": "application/json, text/event-stream",
+        "MCP-Protocol-Version": "2026-07-28",
+        "Mcp-Method": "tools/call",
+        "Mcp-Name": "get_batch_status",
+    }
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(timeout=30, limits=limits, headers=headers) as http:
 
@@ -449,9 +458,9 @@ async def throughput(sandbox: Sandbox, report: Report, seconds: float = 8.0, cli
             process.terminate()
             process.wait(timeout=20)
     lines.append(
-        f"\n{clients} concurrent connections posting JSON-RPC tools/call (get_batch_status) to stateless Streamable "
-        f"HTTP, {seconds:.0f} s per run after a 1 s warm-up. On this machine the load generator, the simulator and "
-        f"the workers share {os.cpu_count()} cores."
+        f"\n{clients} concurrent connections posting 2026-07-28 JSON-RPC tools/call (get_batch_status) to stateless "
+        f"Streamable HTTP, {seconds:.0f} s per run after a 1 s warm-up. On this machine the load generator, the "
+        f"simulator and the workers share {os.cpu_count()} cores."
     )
     report.add("HTTP throughput (stateless, uvicorn workers)", lines)
 

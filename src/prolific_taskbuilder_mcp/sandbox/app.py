@@ -180,6 +180,12 @@ class SandboxState:
                 batch.update(data.PROCESSING_BATCH_WHEN_READY)
             return copy.deepcopy(batch)
 
+    def lookup(self, table: Literal["datasets", "collections"], key: str) -> dict[str, Any] | None:
+        """A copy of one dataset or collection (callers may change it freely), or None."""
+        with self._lock:
+            found = getattr(self, table).get(key)
+            return None if found is None else copy.deepcopy(found)
+
     def instructions_of(self, owner_id: str) -> list[dict[str, Any]]:
         """The answerable instructions of a batch (layout or legacy) or a collection."""
         with self._lock:
@@ -400,18 +406,14 @@ async def get_export(request: Request) -> Response:
 
 
 async def get_dataset(request: Request) -> Response:
-    state = _state(request)
-    with state._lock:
-        dataset = copy.deepcopy(state.datasets.get(request.path_params["dataset_id"]))
+    dataset = _state(request).lookup("datasets", request.path_params["dataset_id"])
     if dataset is None:
         return error_response(404, "Dataset not found.")
     return JSONResponse(dataset)
 
 
 async def get_dataset_status(request: Request) -> Response:
-    state = _state(request)
-    with state._lock:
-        dataset = copy.deepcopy(state.datasets.get(request.path_params["dataset_id"]))
+    dataset = _state(request).lookup("datasets", request.path_params["dataset_id"])
     if dataset is None:
         return error_response(404, "Dataset not found.")
     status = dataset.get("status")
@@ -442,9 +444,7 @@ async def list_collections(request: Request) -> Response:
 
 
 async def get_collection(request: Request) -> Response:
-    state = _state(request)
-    with state._lock:
-        collection = copy.deepcopy(state.collections.get(request.path_params["collection_id"]))
+    collection = _state(request).lookup("collections", request.path_params["collection_id"])
     if collection is None:
         return error_response(404, "Collection not found.")
     return JSONResponse(collection)

@@ -14,7 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class _Tolerant(BaseModel):
-    model_config = ConfigDict(extra="allow", frozen=True, populate_by_name=True)
+    """Unknown fields kept; the validator is built on first use, not at import (start-up time)."""
+
+    model_config = ConfigDict(extra="allow", frozen=True, populate_by_name=True, defer_build=True)
 
     @property
     def other_fields(self) -> dict[str, Any]:

@@ -5,16 +5,15 @@ Colleagues' names and emails (workspace `users`) are personal data: only their n
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from ..client.models import User, Workspace
+from .base import Summary
 from .text import clip, sanitize
 
 
-class WhoAmI(BaseModel):
+class WhoAmI(Summary):
     """Whose token this is (the token itself is never shown)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     user_id: str
     name: str | None
@@ -38,19 +37,15 @@ def render_user_text(me: WhoAmI) -> str:
     return f"The token works. It belongs to {who} (user {me.user_id}{kind})."
 
 
-class WorkspaceRow(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class WorkspaceRow(Summary):
     id: str
     title: str | None
     description: str | None
     members: int | None
 
 
-class WorkspaceList(BaseModel):
+class WorkspaceList(Summary):
     """Workspaces the token's owner belongs to."""
-
-    model_config = ConfigDict(extra="forbid")
 
     total: int | None
     rows: list[WorkspaceRow]

@@ -9,9 +9,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from ..client.models import Batch, BatchDataset, TaskDetails
+from .base import Summary
 from .text import html_to_steps, html_to_text, parse_time, sanitize
 
 _MAX_OTHER_FIELD_CHARS = 1000
@@ -42,9 +43,7 @@ _NEXT_STEPS: dict[str, list[str]] = {
 }
 
 
-class DatasetSummary(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class DatasetSummary(Summary):
     id: str | None
     name: str | None = Field(description="Dataset name, or its file name when it has no name")
     filename: str | None
@@ -52,18 +51,14 @@ class DatasetSummary(BaseModel):
     status: str | None
 
 
-class TaskDetailsSummary(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class TaskDetailsSummary(Summary):
     task_name: str | None
     introduction: str | None = Field(description="task_introduction as plain text (HTML removed)")
     steps: list[str] = Field(description="task_steps as a list of plain-text steps")
 
 
-class BatchSummary(BaseModel):
+class BatchSummary(Summary):
     """One AI Task Builder batch, summarised for an assistant."""
-
-    model_config = ConfigDict(extra="forbid")
 
     id: str
     name: str | None
@@ -213,10 +208,8 @@ def render_batch_text(summary: BatchSummary) -> str:
     return "\n".join(lines)
 
 
-class BatchStatusSummary(BaseModel):
+class BatchStatusSummary(Summary):
     """The cheap status check of one batch."""
-
-    model_config = ConfigDict(extra="forbid")
 
     batch_id: str
     status: str | None = Field(description="UNINITIALISED, PROCESSING, READY or ERROR (or a newer value)")
@@ -245,9 +238,7 @@ def render_status_text(summary: BatchStatusSummary) -> str:
 # -- lists ------------------------------------------------------------------------------------------
 
 
-class BatchRow(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class BatchRow(Summary):
     id: str
     name: str | None
     status: str | None
@@ -255,10 +246,8 @@ class BatchRow(BaseModel):
     created_at: str | None
 
 
-class BatchList(BaseModel):
+class BatchList(Summary):
     """Batches of a workspace, newest first, filtered and paged."""
-
-    model_config = ConfigDict(extra="forbid")
 
     workspace_id: str
     matching: int = Field(description="Batches matching the filters")
@@ -337,10 +326,8 @@ def render_batch_list_text(summary: BatchList) -> str:
 # -- waiting ----------------------------------------------------------------------------------------
 
 
-class WaitResult(BaseModel):
+class WaitResult(Summary):
     """Where a batch stands after waiting for a target status."""
-
-    model_config = ConfigDict(extra="forbid")
 
     batch_id: str
     target: str

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from ..client.models import Collection
+from .base import Summary
 from .batches import TaskDetailsSummary, summarize_task_details
 from .instructions import CONTENT_TYPES, Question, collection_items, question, render_question
 from .text import clip, sanitize
@@ -12,19 +13,15 @@ from .text import clip, sanitize
 MAX_QUESTIONS = 40
 
 
-class CollectionRow(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class CollectionRow(Summary):
     id: str
     name: str | None
     created_at: str | None
     pages: int | None
 
 
-class CollectionList(BaseModel):
+class CollectionList(Summary):
     """Collections of a workspace, newest first."""
-
-    model_config = ConfigDict(extra="forbid")
 
     workspace_id: str
     total: int | None
@@ -48,10 +45,8 @@ def render_collection_list_text(summary: CollectionList) -> str:
     return "\n".join(lines)
 
 
-class CollectionDetails(BaseModel):
+class CollectionDetails(Summary):
     """One collection: its task details and the questions on each page."""
-
-    model_config = ConfigDict(extra="forbid")
 
     id: str
     name: str | None

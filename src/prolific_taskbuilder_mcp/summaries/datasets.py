@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from ..client.models import Dataset, ImportJob
+from .base import Summary
 from .text import clip, sanitize
 
 MAX_IMPORTS = 10
@@ -27,9 +28,7 @@ IMPORT_MEANINGS = {
 }
 
 
-class ImportSummary(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ImportSummary(Summary):
     import_id: str | None
     status: str | None
     meaning: str | None
@@ -43,10 +42,8 @@ class ImportSummary(BaseModel):
     reason: str | None
 
 
-class DatasetDetails(BaseModel):
+class DatasetDetails(Summary):
     """One dataset: readiness, size, schema (V4) and import jobs with their errors."""
-
-    model_config = ConfigDict(extra="forbid")
 
     id: str
     name: str | None

@@ -7,18 +7,17 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from ..client.models import ExportJob, Report
+from .base import Summary
 from .text import clip
 
 Owner = Literal["batch", "collection"]
 
 
-class ReportLink(BaseModel):
+class ReportLink(Summary):
     """The CSV report of a batch: the dataset plus a column per answer."""
-
-    model_config = ConfigDict(extra="forbid")
 
     batch_id: str
     available: bool
@@ -44,10 +43,8 @@ def render_report_text(link: ReportLink) -> str:
     return f"Batch {link.batch_id} CSV report (expires {link.expires_at or '?'}): {link.url}\n{link.note}"
 
 
-class ExportStatus(BaseModel):
+class ExportStatus(Summary):
     """A ZIP export of every response (and uploaded file) of a batch or collection."""
-
-    model_config = ConfigDict(extra="forbid")
 
     owner: Owner
     id: str

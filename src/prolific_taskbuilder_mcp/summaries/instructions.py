@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from ..client.models import Collection, Instruction
+from .base import Summary
 from .text import clip, html_to_text, sanitize
 
 QUESTION_TYPES = frozenset(
@@ -26,17 +27,13 @@ MAX_QUESTIONS = 40
 MAX_OPTIONS = 25
 
 
-class Option(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class Option(Summary):
     value: str
     label: str
 
 
-class Question(BaseModel):
+class Question(Summary):
     """One instruction, flattened for reading."""
-
-    model_config = ConfigDict(extra="forbid")
 
     id: str | None
     type: str | None
@@ -44,15 +41,13 @@ class Question(BaseModel):
     page: int | None = Field(description="1-based page of the layout or collection; null for legacy instructions")
     helper_text: str | None = None
     answer_limit: int | None = Field(default=None, description="1 single choice, -1 unlimited, n up to n")
-    options: list[Option] = []
-    units: list[str] = []
+    options: list[Option] = Field(default_factory=list)
+    units: list[str] = Field(default_factory=list)
     file_rules: str | None = None
 
 
-class BatchInstructions(BaseModel):
+class BatchInstructions(Summary):
     """The questions of one batch, and where they were read from."""
-
-    model_config = ConfigDict(extra="forbid")
 
     batch_id: str
     source: Literal["batch_items", "legacy_instructions", "unavailable"]

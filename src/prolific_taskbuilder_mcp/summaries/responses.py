@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from ..client.models import TaskResponse
+from .base import Summary
 from .instructions import Question
 from .text import clip, html_to_text, iso, parse_time, quoted, sanitize
 
@@ -31,9 +32,7 @@ NUMBER_RESERVOIR = 10_000
 # -- one page ---------------------------------------------------------------------------------------
 
 
-class ResponseRow(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ResponseRow(Summary):
     id: str | None
     participant_id: str | None
     task_id: str | None
@@ -43,10 +42,8 @@ class ResponseRow(BaseModel):
     created_at: str | None
 
 
-class ResponsesPage(BaseModel):
+class ResponsesPage(Summary):
     """One page of a batch's responses."""
-
-    model_config = ConfigDict(extra="forbid")
 
     batch_id: str
     total: int | None = Field(description="Responses Prolific reports for the batch (meta.count)")
@@ -155,18 +152,14 @@ def render_page_text(page: ResponsesPage) -> str:
 # -- every page, aggregated ------------------------------------------------------------------------
 
 
-class ValueCount(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ValueCount(Summary):
     value: str
     label: str | None
     count: int
     share: float = Field(description="count / answers to this question, 0-1")
 
 
-class NumberStats(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class NumberStats(Summary):
     unit: str | None
     count: int
     min: float
@@ -175,18 +168,14 @@ class NumberStats(BaseModel):
     median_is_estimate: bool = Field(description="True past 10,000 values (median of a uniform sample)")
 
 
-class FileStats(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class FileStats(Summary):
     files: int
     total_mb: float
     content_types: list[ValueCount]
 
 
-class QuestionStats(BaseModel):
+class QuestionStats(Summary):
     """The answer distribution of one question."""
-
-    model_config = ConfigDict(extra="forbid")
 
     instruction_id: str
     question: str | None
@@ -200,10 +189,8 @@ class QuestionStats(BaseModel):
     files: FileStats | None = None
 
 
-class ResponsesSummary(BaseModel):
+class ResponsesSummary(Summary):
     """Every response of a batch or collection, aggregated. Size does not grow with the number of responses."""
-
-    model_config = ConfigDict(extra="forbid")
 
     owner: Literal["batch", "collection"]
     id: str

@@ -8,7 +8,7 @@ INSPECTOR_VERSION := 0.15.0
 INSPECTOR_DIR := .tools/inspector
 INSPECTOR := $(INSPECTOR_DIR)/node_modules/.bin/mcp-inspector
 
-.PHONY: install demo test lint typecheck pytest clean inspector mcpb wheel bench
+.PHONY: install demo test lint typecheck pytest clean inspector mcpb wheel bench schemas
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || (echo "Python 3.11+ is required" >&2; exit 1)
@@ -50,6 +50,10 @@ pytest: $(STAMP) $(INSPECTOR)
 ## The side-by-side benchmark (a few minutes); writes docs/benchmarks.md.
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+## Regenerate the precomputed tool schemas after changing a tool's arguments or output model.
+schemas: $(STAMP)
+	$(BIN)/python -c "from prolific_taskbuilder_mcp.server.schemas import write_schema_file; write_schema_file()"
 
 ## An MCP Bundle for this platform, in dist/ (see scripts/build_mcpb.py).
 mcpb: $(STAMP)

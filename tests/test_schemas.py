@@ -8,10 +8,18 @@ from typing import Any
 import jsonschema
 import pytest
 
-from prolific_taskbuilder_mcp.server.schemas import compact_schema, inline_single_use_defs
+from prolific_taskbuilder_mcp.server import schemas
+from prolific_taskbuilder_mcp.server.schemas import (
+    SCHEMA_FILE,
+    build_tools,
+    compact_schema,
+    generate_schema_file,
+    inline_single_use_defs,
+)
 from prolific_taskbuilder_mcp.summaries.account import WorkspaceList
 from prolific_taskbuilder_mcp.summaries.batches import BatchList, BatchSummary
 from prolific_taskbuilder_mcp.summaries.responses import ResponsesSummary
+from prolific_taskbuilder_mcp.tools import TOOLSETS
 
 MODELS = [BatchSummary, BatchList, ResponsesSummary, WorkspaceList]
 
@@ -115,3 +123,35 @@ def test_single_use_definitions_are_inlined_and_shared_ones_kept() -> None:
     jsonschema.validate({"a": 1, "b": "x", "c": "y"}, inlined)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"a": "1"}, inlined)
+
+
+def test_the_precomputed_tool_schemas_match_the_code() -> None:
+    """tool_schemas.json is what the models generate today; if this fails, run `make schemas`."""
+    specs = [spec for toolset in TOOLSETS.values() for spec in toolset]
+    stored = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    assert stored == generate_schema_file(specs), "tool_schemas.json is stale: run `make schemas`"
+
+
+def test_tools_built_from_precomputed_schemas_equal_tools_built_from_the_code() -> None:
+    specs = [spec for toolset in TOOLSETS.values() for spec in toolset]
+    fast = build_tools(specs)
+    slow = build_tools(specs, precomputed=False)
+    assert [t.name for t in fast] == [t.name for t in slow] == [s.name for s in specs]
+    for quick, generated in zip(fast, slow, strict=True):
+        assert quick.parameters == generated.parameters
+        assert quick.output_schema == generated.output_schema
+        assert quick.fn_metadata.output_model is generated.fn_metadata.output_model
+        assert quick.fn_metadata.arg_model.model_json_schema() == generated.fn_metadata.arg_model.model_json_schema()
+        assert (quick.title, quick.description, quick.annotations) == (
+            generated.title,
+            generated.description,
+            generated.annotations,
+        )
+        assert (quick.context_kwarg, quick.is_async) == (generated.context_kwarg, generated.is_async)
+
+
+def test_a_tool_missing_from_the_precomputed_file_is_generated(monkeypatch: pytest.MonkeyPatch) -> None:
+    spec = TOOLSETS["account"][0]
+    monkeypatch.setattr(schemas, "load_schema_file", dict)
+    (tool,) = build_tools([spec])
+    assert tool.output_schema == json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))[spec.name]["outputSchema"]

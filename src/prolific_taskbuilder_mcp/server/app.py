@@ -21,9 +21,9 @@ from ..context import AppContext, Runtime, set_client_log_level
 from ..ids import describe_value
 from ..prompts import register as register_prompts
 from ..resources import batches as resources
-from ..tools import TOOLSET_REGISTRARS
+from ..tools import TOOLSETS
 from .completions import completion_handler
-from .schemas import compact_tool_schemas
+from .schemas import build_tools
 
 logger = logging.getLogger(__name__)
 
@@ -126,9 +126,8 @@ def create_server(settings: Settings, *, transport: TransportFactory | None = No
         instructions=INSTRUCTIONS,
         lifespan=lifespan,
         log_level=settings.log_level,
+        tools=build_tools(spec for name in settings.toolsets for spec in TOOLSETS[name]),
     )
-    for name in settings.toolsets:
-        TOOLSET_REGISTRARS[name](server)
     if "batches" in settings.toolsets:
         resources.register_batches(server)
         register_prompts(server)
@@ -137,5 +136,4 @@ def create_server(settings: Settings, *, transport: TransportFactory | None = No
     if "collections" in settings.toolsets:
         resources.register_collections(server)
     server.completion()(completion_handler(runtime))  # type: ignore[no-untyped-call]
-    compact_tool_schemas(server._tool_manager.list_tools())
     return server

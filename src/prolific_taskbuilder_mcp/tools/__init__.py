@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
-from mcp.server.mcpserver import MCPServer
-
 from . import account, batches, collections, datasets
+from ._common import ToolSpec
 
-TOOLSET_REGISTRARS: dict[str, Callable[[MCPServer[Any]], None]] = {
-    "batches": batches.register,
-    "datasets": datasets.register,
-    "collections": collections.register,
-    "account": account.register,
+TOOLSETS: dict[str, tuple[ToolSpec, ...]] = {
+    "batches": batches.TOOLS,
+    "datasets": datasets.TOOLS,
+    "collections": collections.TOOLS,
+    "account": account.TOOLS,
 }
+"""Each toolset's tools, in tools/list order."""
+
+__all__ = ["TOOLSETS", "ToolSpec"]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Any
 
-from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ResourceError, ToolError
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import BaseModel
@@ -95,6 +96,19 @@ def cursor_offset(cursor: str | None) -> int:
     return offset or 0
 
 
-def add_tool(server: MCPServer[Any], fn: Callable[..., Any], *, title: str, annotations: ToolAnnotations) -> None:
-    """Register a tool whose description is its docstring on one line (indentation costs context)."""
-    server.add_tool(fn, title=title, description=" ".join((fn.__doc__ or "").split()), annotations=annotations)
+@dataclass(frozen=True)
+class ToolSpec:
+    """A tool as its module declares it; server/schemas.py turns it into the SDK's tool."""
+
+    fn: Callable[..., Any]
+    title: str
+    annotations: ToolAnnotations
+
+    @property
+    def name(self) -> str:
+        return self.fn.__name__
+
+    @property
+    def description(self) -> str:
+        """The docstring on one line (indentation costs context)."""
+        return " ".join((self.fn.__doc__ or "").split())

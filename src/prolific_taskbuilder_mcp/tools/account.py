@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver import Context
 from mcp_types import CallToolResult
 
 from ..context import app_context
@@ -17,7 +17,7 @@ from ..summaries.account import (
     summarize_user,
     workspace_row,
 )
-from ._common import READ_ONLY, add_tool, calling_prolific, remember, structured_result
+from ._common import READ_ONLY, ToolSpec, calling_prolific, remember, structured_result
 
 MAX_WORKSPACES = 200
 
@@ -54,6 +54,8 @@ async def list_workspaces(ctx: Context[Any, Any]) -> Annotated[CallToolResult, W
     return structured_result(summary, render_workspaces_text(summary))
 
 
-def register(server: MCPServer[Any]) -> None:
-    add_tool(server, whoami, title="Check the API token", annotations=READ_ONLY)
-    add_tool(server, list_workspaces, title="List workspaces", annotations=READ_ONLY)
+TOOLS = (
+    ToolSpec(whoami, "Check the API token", READ_ONLY),
+    ToolSpec(list_workspaces, "List workspaces", READ_ONLY),
+)
+"""This toolset's tools, in tools/list order."""

@@ -6,7 +6,7 @@ import time
 from typing import Annotated, Any, Literal
 
 import anyio
-from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult
 from pydantic import Field
@@ -53,7 +53,7 @@ from ._common import (
     READ_ONLY,
     STARTS_WORK,
     ErrorKind,
-    add_tool,
+    ToolSpec,
     calling_prolific,
     cursor_offset,
     remember,
@@ -400,14 +400,16 @@ async def get_batch_export(
     return structured_result(export, render_export_text(export))
 
 
-def register(server: MCPServer[Any]) -> None:
-    add_tool(server, get_batch, title="Get a batch", annotations=READ_ONLY)
-    add_tool(server, get_batch_status, title="Check a batch's status", annotations=READ_ONLY)
-    add_tool(server, list_batches, title="List a workspace's batches", annotations=READ_ONLY)
-    add_tool(server, wait_for_batch, title="Wait for a batch status", annotations=READ_ONLY)
-    add_tool(server, get_batch_instructions, title="Get a batch's questions", annotations=READ_ONLY)
-    add_tool(server, get_batch_responses, title="Read a page of responses", annotations=READ_ONLY)
-    add_tool(server, summarize_batch_responses, title="Summarise all responses", annotations=READ_ONLY)
-    add_tool(server, get_batch_report, title="Get a batch's CSV report link", annotations=READ_ONLY)
-    add_tool(server, export_batch, title="Export a batch as a ZIP", annotations=STARTS_WORK)
-    add_tool(server, get_batch_export, title="Check a batch export", annotations=READ_ONLY)
+TOOLS = (
+    ToolSpec(get_batch, "Get a batch", READ_ONLY),
+    ToolSpec(get_batch_status, "Check a batch's status", READ_ONLY),
+    ToolSpec(list_batches, "List a workspace's batches", READ_ONLY),
+    ToolSpec(wait_for_batch, "Wait for a batch status", READ_ONLY),
+    ToolSpec(get_batch_instructions, "Get a batch's questions", READ_ONLY),
+    ToolSpec(get_batch_responses, "Read a page of responses", READ_ONLY),
+    ToolSpec(summarize_batch_responses, "Summarise all responses", READ_ONLY),
+    ToolSpec(get_batch_report, "Get a batch's CSV report link", READ_ONLY),
+    ToolSpec(export_batch, "Export a batch as a ZIP", STARTS_WORK),
+    ToolSpec(get_batch_export, "Check a batch export", READ_ONLY),
+)
+"""This toolset's tools, in tools/list order."""

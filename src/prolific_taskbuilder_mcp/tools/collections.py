@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult
 from pydantic import Field
@@ -27,7 +27,7 @@ from ._common import (
     READ_ONLY,
     STARTS_WORK,
     ErrorKind,
-    add_tool,
+    ToolSpec,
     calling_prolific,
     cursor_offset,
     remember,
@@ -112,8 +112,10 @@ async def export_collection(
     return structured_result(export, render_export_text(export))
 
 
-def register(server: MCPServer[Any]) -> None:
-    add_tool(server, list_collections, title="List a workspace's collections", annotations=READ_ONLY)
-    add_tool(server, get_collection, title="Get a collection", annotations=READ_ONLY)
-    add_tool(server, summarize_collection_responses, title="Summarise a collection's responses", annotations=READ_ONLY)
-    add_tool(server, export_collection, title="Export a collection as a ZIP", annotations=STARTS_WORK)
+TOOLS = (
+    ToolSpec(list_collections, "List a workspace's collections", READ_ONLY),
+    ToolSpec(get_collection, "Get a collection", READ_ONLY),
+    ToolSpec(summarize_collection_responses, "Summarise a collection's responses", READ_ONLY),
+    ToolSpec(export_collection, "Export a collection as a ZIP", STARTS_WORK),
+)
+"""This toolset's tools, in tools/list order."""

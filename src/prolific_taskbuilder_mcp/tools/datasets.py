@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult
 
 from ..context import app_context
 from ..ids import DatasetId
 from ..summaries.datasets import DatasetDetails, render_dataset_text, summarize_dataset_details
-from ._common import READ_ONLY, ErrorKind, add_tool, calling_prolific, remember, structured_result
+from ._common import READ_ONLY, ErrorKind, ToolSpec, calling_prolific, remember, structured_result
 
 
 async def read_dataset(ctx: Context[Any, Any], dataset_id: str, error: ErrorKind = ToolError) -> DatasetDetails:
@@ -29,5 +29,5 @@ async def get_dataset(dataset_id: DatasetId, ctx: Context[Any, Any]) -> Annotate
     return structured_result(details, render_dataset_text(details))
 
 
-def register(server: MCPServer[Any]) -> None:
-    add_tool(server, get_dataset, title="Get a dataset", annotations=READ_ONLY)
+TOOLS = (ToolSpec(get_dataset, "Get a dataset", READ_ONLY),)
+"""This toolset's tools, in tools/list order."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import anyio
 import httpx
@@ -267,6 +269,37 @@ async def test_the_token_is_sent_as_documented_and_only_to_the_api_origin() -> N
 
 
 async def test_the_client_repr_never_shows_the_token(prolific: ProlificClient) -> None:
+    http = await prolific._http()
     assert CANARY_TOKEN not in repr(prolific)
-    assert CANARY_TOKEN not in repr(prolific._http.auth)
-    assert CANARY_TOKEN not in repr(prolific._http.headers)
+    assert CANARY_TOKEN not in repr(http.auth)
+    assert CANARY_TOKEN not in repr(http.headers)
+
+
+async def test_the_connection_pool_is_built_off_the_event_loop(
+    sandbox: RunningSandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Loading the CA bundle and the transport takes tens of ms: not on the loop, not before the first answer."""
+    built_in: list[str] = []
+    real = httpx.AsyncClient
+
+    def recording(*args: object, **kwargs: object) -> httpx.AsyncClient:
+        built_in.append(threading.current_thread().name)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(httpx, "AsyncClient", recording)
+    async with ProlificClient(SecretStr(CANARY_TOKEN), _options(sandbox)) as client:
+        batch = await client.get_batch(SEED_BATCH_ID)
+        await client.get_batch(SEED_BATCH_ID)
+    assert batch.id == SEED_BATCH_ID
+    assert built_in == ["prolific-http-setup"]  # once, and not on the event loop's thread
+
+
+async def test_a_client_that_cannot_set_up_tls_fails_calls_clearly(
+    sandbox: RunningSandbox, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "missing-bundle.pem"))
+    async with ProlificClient(SecretStr(CANARY_TOKEN), _options(sandbox)) as client:
+        with pytest.raises(NetworkError) as caught:
+            await client.get_batch(SEED_BATCH_ID)
+    assert "could not set up the HTTP client" in caught.value.message
+    assert CANARY_TOKEN not in repr(caught.value)

@@ -10,8 +10,10 @@ import json
 import logging
 import random
 import re
+import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Mapping
+from concurrent.futures import Future
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
@@ -58,6 +60,7 @@ _DETAIL_LIMIT = 300
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
+T = TypeVar("T")
 OwnerKind = Literal["batches", "collections"]
 
 RetryListener = Callable[[str], Awaitable[None]]
@@ -110,7 +113,10 @@ class _Flight:
 class ProlificClient:
     """Async client for the AI Task Builder endpoints. Use as `async with ProlificClient(...)`.
 
-    One pooled `httpx.AsyncClient` serves every call for the client's lifetime.
+    One pooled `httpx.AsyncClient` serves every call for the client's lifetime. It is built in a
+    background thread: loading the CA bundle and httpcore's transport costs 50-70 ms, which would otherwise
+    sit between a client spawning this server and its first answer, and would block the event loop. The
+    first request waits for it if it is not ready yet (it rarely is not).
     """
 
     def __init__(
@@ -125,15 +131,19 @@ class ProlificClient:
         if base.scheme not in ("http", "https") or not base.host:
             raise ValueError("the Prolific API URL must be an http(s) origin such as https://api.prolific.com")
         self._base = base
-        self._http = httpx.AsyncClient(
-            base_url=base,
-            auth=_TokenAuth(token, base),
-            headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
-            timeout=httpx.Timeout(self.options.request_timeout),
-            follow_redirects=False,
-            transport=transport,
-            limits=httpx.Limits(max_connections=50, max_keepalive_connections=20),
-        )
+
+        def open_pool() -> httpx.AsyncClient:
+            return httpx.AsyncClient(
+                base_url=base,
+                auth=_TokenAuth(token, base),
+                headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+                timeout=httpx.Timeout(self.options.request_timeout),
+                follow_redirects=False,
+                transport=transport,
+                limits=httpx.Limits(max_connections=50, max_keepalive_connections=20),
+            )
+
+        self._pool: Future[httpx.AsyncClient] = _in_thread(open_pool) if transport is None else _done(open_pool())
         self._inflight: dict[str, _Flight] = {}
         self.upstream_requests = 0
         """Requests actually sent (after coalescing, retries included): for tests and the benchmark."""
@@ -148,7 +158,22 @@ class ProlificClient:
         await self.aclose()
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        # Shielded: shutting down (a cancelled scope) must still close the pool, even one still being built.
+        with anyio.CancelScope(shield=True):
+            try:
+                http = await self._http()
+            except NetworkError:
+                return  # it never opened: nothing to close
+            await http.aclose()
+
+    async def _http(self) -> httpx.AsyncClient:
+        """The pooled httpx client, once its background construction is done."""
+        if not self._pool.done():
+            await anyio.to_thread.run_sync(self._pool.exception, abandon_on_cancel=True)
+        try:
+            return self._pool.result()
+        except Exception as exc:
+            raise NetworkError(f"could not set up the HTTP client ({type(exc).__name__})") from None
 
     # -- endpoints ---------------------------------------------------------------------------------
 
@@ -358,7 +383,8 @@ class ProlificClient:
         self.upstream_requests += 1
         started = time.perf_counter()
         try:
-            async with self._http.stream(method, path, params=params) as response:
+            http = await self._http()
+            async with http.stream(method, path, params=params) as response:
                 body = await _read_bounded(response.aiter_bytes(), self.options.max_body_bytes)
         except _BodyTooLargeError:
             raise UnexpectedResponseError(
@@ -390,6 +416,26 @@ class ProlificClient:
 
 
 # -- helpers (pure) --------------------------------------------------------------------------------
+
+
+def _in_thread(build: Callable[[], T]) -> Future[T]:
+    """Start `build` in a daemon thread; its result (or exception) arrives in the returned future."""
+    future: Future[T] = Future()
+
+    def run() -> None:
+        try:
+            future.set_result(build())
+        except Exception as exc:  # handed to whoever awaits the future
+            future.set_exception(exc)
+
+    threading.Thread(target=run, name="prolific-http-setup", daemon=True).start()
+    return future
+
+
+def _done(value: T) -> Future[T]:
+    future: Future[T] = Future()
+    future.set_result(value)
+    return future
 
 
 def _path(*segments: str) -> str:

@@ -218,3 +218,26 @@ def test_stdin_that_cannot_be_polled_still_ends_the_server(source: str, tmp_path
     assert b"Traceback" not in done.stderr
     if source == "file":
         assert json.loads(done.stdout.splitlines()[0])["result"]["serverInfo"]["name"] == "prolific-taskbuilder-mcp"
+
+
+STRAY_PRINT_SCRIPT = """
+import asyncio
+from prolific_taskbuilder_mcp.server.transports import _stdout_pipe
+
+async def main():
+    wire = await _stdout_pipe()
+    assert wire is not None, "stdout is a pipe: the loop-driven writer must be used"
+    print("stray print from some library", flush=True)
+    await wire.write('{"jsonrpc":"2.0","method":"ping"}\\n')
+    await wire.flush()
+
+asyncio.run(main())
+"""
+
+
+def test_the_stdout_wire_is_private_so_stray_prints_go_to_stderr() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", STRAY_PRINT_SCRIPT], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout == '{"jsonrpc":"2.0","method":"ping"}\n'
+    assert "stray print from some library" in done.stderr

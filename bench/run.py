@@ -254,6 +254,11 @@ async def concurrency(sandbox: Sandbox, report: Report) -> None:
         "|---|---|---|---|---|",
     ]
     rss: dict[str, int] = {}
+    floor_one, floor_wall = await _floor_burst(sandbox, ids)
+    lines.append(
+        f"| {FLOOR} (the same GETs, no MCP) | {floor_one * 1000:.1f} | {floor_wall * 1000:.1f} "
+        f"| {floor_wall / floor_one:.2f}x | - |"
+    )
     for subject in (MINIMAL, OURS):
         async with Client(stdio_client(stdio_params(subject, sandbox))) as client:
             for _ in range(3):
@@ -284,11 +289,40 @@ async def concurrency(sandbox: Sandbox, report: Report) -> None:
             if pid:
                 rss[subject] = peak_rss_kib(pid)
     sandbox.configure(latency=0.0)
+    lines.append(
+        "\nThe floor row is the same 20 GETs sent at once straight from httpx: on this machine the simulator and the "
+        "client's own HTTP work already take that long, whatever server sits between them."
+    )
     report.add("3-4. Concurrency and coalescing (one session, 50 ms upstream latency)", lines)
     report.add(
         "5. Peak RSS of the server process (after the runs above)",
         ["| subject | peak RSS (MiB) |", "|---|---|", *[f"| {s} | {kib / 1024:.1f} |" for s, kib in rss.items()]],
     )
+
+
+async def _floor_burst(sandbox: Sandbox, batch_ids: list[str]) -> tuple[float, float]:
+    """One direct GET, and 20 distinct ones at once (medians), with httpx and no MCP."""
+    headers = {"Authorization": f"Token {TOKEN}"}
+    async with httpx.AsyncClient(base_url=sandbox.url, headers=headers) as http:
+
+        async def get(batch_id: str) -> None:
+            (await http.get(f"/api/v1/data-collection/batches/{batch_id}")).raise_for_status()
+
+        for batch_id in batch_ids:
+            await get(batch_id)  # open no more connections than the bursts will use
+        single = []
+        for _ in range(7):
+            started = time.perf_counter()
+            await get(SEED_BATCH_ID)
+            single.append(time.perf_counter() - started)
+        walls = []
+        for _ in range(3):
+            started = time.perf_counter()
+            async with anyio.create_task_group() as tg:
+                for batch_id in batch_ids:
+                    tg.start_soon(get, batch_id)
+            walls.append(time.perf_counter() - started)
+    return statistics.median(single), statistics.median(walls)
 
 
 # -- 6. context cost ----------------------------------------------------------------------------------------
@@ -339,6 +373,11 @@ async def context_cost(sandbox: Sandbox, report: Report) -> None:
                 ]
             }
         )
+        # What an LLM API's tool definition carries (Anthropic: name, description, input_schema; OpenAI:
+        # name, description, parameters): the part of tools/list a model reads.
+        model_visible = compact(
+            [{"name": t.name, "description": t.description, "input_schema": t.input_schema} for t in tools]
+        )
         for tool, arguments, path, what in examples:
             result = await ours.call_tool(tool, arguments)
             raw = compact(httpx.get(sandbox.url + path, headers=headers).json())
@@ -352,6 +391,9 @@ async def context_cost(sandbox: Sandbox, report: Report) -> None:
         f"tools/list (compact JSON as sent): ours {ours_list:,} chars for {len(tools)} tools "
         f"({per_tool:,.0f} per tool; {no_output / len(tools):,.0f} per tool without output schemas); "
         f"minimal {minimal_list:,} chars for 1 tool.",
+        f"What a model reads of it, as an LLM API tool definition (name, description, input schema): "
+        f"{model_visible:,} chars, {model_visible / len(tools):,.0f} per tool. Output schemas "
+        f"({ours_list - no_output:,} chars) are for programs that validate structuredContent.",
         f"The minimal server's get_batch result for the seed batch: {len(text_of(minimal_result))} text chars "
         "(the raw JSON, twice: text and structured).",
     ]

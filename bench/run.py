@@ -559,7 +559,8 @@ async def main(calls: int, spawns: int, out: Path) -> None:
             f"Command: `make bench` (= `.venv/bin/python bench/run.py --calls {calls} --spawns {spawns}`).",
             "Subjects: the httpx floor (the same GET, no MCP), a minimal honest MCP server on the same SDK "
             "(`bench/minimal_server.py`: one tool, the same GET, the JSON back), and this server; both servers over "
-            "stdio through the SDK's client, against the simulator (its own process) on loopback.",
+            "stdio through the SDK's client, against the simulator (its own process) on loopback. "
+            "Our package's bytecode is compiled first, as an installed package's is.",
             "",
             "## Targets",
             "",

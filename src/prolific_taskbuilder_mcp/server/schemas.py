@@ -22,6 +22,7 @@ from __future__ import annotations
 import inspect
 import json
 import logging
+import sys
 import typing
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -207,4 +208,4 @@ def write_schema_file() -> None:
     specs = [spec for toolset in TOOLSETS.values() for spec in toolset]
     text = json.dumps(generate_schema_file(specs), indent=1, sort_keys=True, ensure_ascii=False) + "\n"
     SCHEMA_FILE.write_text(text, encoding="utf-8")
-    print(f"wrote {len(specs)} tools' schemas to {SCHEMA_FILE}")  # noqa: T201
+    sys.stderr.write(f"wrote {len(specs)} tools' schemas to {SCHEMA_FILE}\n")

@@ -3,8 +3,8 @@
 Compact JSON Schemas for tools/list: the same constraints in fewer characters (context is a budget).
 
 Pydantic's schemas repeat a `title` on every model and property, spell nullable fields as
-`anyOf: [{type: T}, {type: null}]`, and carry `default: null` on optional output fields. Clients read
-every character of tools/list into the model's context, so those are rewritten: titles dropped (names and
+`anyOf: [{type: T}, {type: null}]`, and carry `default: null` on optional output fields. Every client
+receives all of tools/list, and models read the input schemas, so those are rewritten: titles dropped (names and
 descriptions remain), simple nullables folded into `type: [T, "null"]`, defaults dropped from output
 schemas (an output has no defaults). The validation meaning is unchanged; tests validate real results
 against the compacted schemas.
@@ -12,9 +12,9 @@ against the compacted schemas.
 Precomputed: generating 17 tools' input and output schemas with pydantic takes about 50 ms, a third of
 what this server adds to the SDK's own start-up, and clients spawn stdio servers often. The compacted
 schemas are therefore generated once (`make schemas`) into tool_schemas.json beside this module, and
-loaded at start-up. A test regenerates them from the code and fails when the file is stale. A tool
-missing from the file is built the slow way, so a stale file never breaks a tool. Arguments and results
-are still validated at call time by the pydantic models, never by the file.
+loaded at start-up. A test regenerates them from the code and fails when the file is stale; a tool
+missing from the file is generated at start-up as before. Arguments and results are still validated at
+call time by the pydantic models, never by the file.
 """
 
 from __future__ import annotations

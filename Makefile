@@ -8,7 +8,7 @@ INSPECTOR_VERSION := 0.15.0
 INSPECTOR_DIR := .tools/inspector
 INSPECTOR := $(INSPECTOR_DIR)/node_modules/.bin/mcp-inspector
 
-.PHONY: install demo test lint typecheck pytest clean inspector mcpb wheel bench schemas
+.PHONY: install demo test lint typecheck pytest clean inspector mcpb wheel bench readme snapshots
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || (echo "Python 3.11+ is required" >&2; exit 1)
@@ -51,9 +51,13 @@ pytest: $(STAMP) $(INSPECTOR)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
-## Regenerate the precomputed tool schemas after changing a tool's arguments or output model.
-schemas: $(STAMP)
-	$(BIN)/python -c "from prolific_taskbuilder_mcp.server.schemas import write_schema_file; write_schema_file()"
+## Rewrite the README's configuration table from the settings' declarations (config.py).
+readme: $(STAMP)
+	$(BIN)/python scripts/readme_settings.py
+
+## Rewrite tests/snapshots/ (one file per tool) after an intended change to what clients see; review the diff.
+snapshots: $(STAMP)
+	UPDATE_SNAPSHOTS=1 $(BIN)/pytest -q tests/protocol/test_snapshots.py
 
 ## An MCP Bundle for this platform, in dist/ (see scripts/build_mcpb.py).
 mcpb: $(STAMP)

@@ -60,6 +60,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     warnings.filterwarnings("ignore", message="The logging capability is deprecated")
     try:
         settings = load_settings(argv)
+        from .server.toolsets import select
+
+        select(settings.toolsets)
     except ConfigError as exc:
         sys.stderr.write(str(exc) + "\n")
         raise SystemExit(2) from None

@@ -1,19 +1,21 @@
-"""Settings: environment variables, each with a matching command-line flag (flags win)."""
+"""Settings, each declared once: its field here carries its environment variable, its flag, its default, its help
+and its validation. The argument parser, the environment mapping and the README's configuration table are all
+generated from these declarations (`make readme` rewrites the table; a test fails while it is stale).
+"""
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 from collections.abc import Mapping, Sequence
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from . import __version__
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
-TOOLSETS = ("batches", "datasets", "collections", "account")
-"""Every toolset, in the order their tools are listed."""
 
 NO_TOKEN_MESSAGE = (
     "prolific-taskbuilder-mcp: no API token."  # noqa: S105 - a message, not a secret
@@ -26,43 +28,174 @@ class ConfigError(ValueError):
     """Configuration is unusable; the message is one line for the user."""
 
 
+def setting(
+    default: Any,
+    *,
+    env: str | None,
+    flag: str | None,
+    help: str,
+    shown: str | None = None,
+    **constraints: Any,
+) -> Any:
+    """Declare a setting: its default and validation (pydantic), where users set it, and what it means.
+
+    `shown` is the default as the README and --help show it, when the value itself says little.
+    """
+    extra = {"env": env, "flag": flag, "shown": shown}
+    return Field(default, description=help, json_schema_extra=extra, **constraints)  # type: ignore[arg-type]
+
+
 class Settings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    token: SecretStr | None = None
-    api_url: str = "https://api.prolific.com"
-    request_timeout: float = Field(default=20.0, gt=0, le=300)
-    call_deadline: float = Field(default=30.0, gt=0, le=3600)
-    max_attempts: int = Field(default=3, ge=1, le=10)
-    log_level: LogLevel = "INFO"
-    transport: Literal["stdio", "http"] = "stdio"
-    host: str = "127.0.0.1"
-    port: int = Field(default=8000, ge=0, le=65535)
-    demo: bool = False
-    http_key: SecretStr | None = None
-    allowed_hosts: list[str] = []
-    allowed_origins: list[str] = []
-    max_body_bytes: int = Field(default=10 * 1024 * 1024, ge=1024, le=1024**3)
-    max_request_bytes: int = Field(default=1024 * 1024, ge=1024, le=64 * 1024 * 1024)
-    max_sessions: int = Field(default=100, ge=1, le=100_000)
-    stateless_http: bool = False
-    workspace_id: str | None = Field(default=None, pattern=r"^[0-9a-fA-F]{24}$")
-    toolsets: list[str] = list(TOOLSETS)
-    max_wait: float = Field(default=600.0, ge=1, le=3600)
-    workers: int = Field(default=1, ge=1, le=64)
+    token: SecretStr | None = setting(
+        None,
+        env="PROLIFIC_TOKEN",
+        flag="--token",
+        shown="(required unless `--demo`)",
+        help="Prolific API token, sent as `Authorization: Token …` to the API origin only; prefer the environment "
+        "variable (flags are visible to other users)",
+    )
+    api_url: str = setting(
+        "https://api.prolific.com", env="PROLIFIC_URL", flag="--api-url", help="API origin; `/api/v1/...` is appended"
+    )
+    request_timeout: float = setting(
+        20.0, env="PROLIFIC_TIMEOUT", flag="--timeout", help="seconds per request step (connect, read)", gt=0, le=300
+    )
+    call_deadline: float = setting(
+        30.0,
+        env="PROLIFIC_MCP_CALL_DEADLINE",
+        flag="--call-deadline",
+        help="seconds one call may spend on Prolific in all, retries and slow bodies included",
+        gt=0,
+        le=3600,
+    )
+    max_attempts: int = setting(
+        3,
+        env="PROLIFIC_MCP_MAX_ATTEMPTS",
+        flag="--max-attempts",
+        help="attempts for reads on 429, 502-504 and network failures (backoff with jitter, `Retry-After` honoured)",
+        ge=1,
+        le=10,
+    )
+    retry_backoff: float = setting(
+        0.5,
+        env="PROLIFIC_MCP_RETRY_BACKOFF",
+        flag="--retry-backoff",
+        help="seconds before the first retry of a read; each further retry waits up to twice as long (with jitter)",
+        ge=0,
+        le=30,
+    )
+    log_level: LogLevel = setting(
+        "INFO",
+        env="PROLIFIC_MCP_LOG_LEVEL",
+        flag="--log-level",
+        help="`DEBUG`, `INFO`, `WARNING`, `ERROR`; logs go to stderr only",
+    )
+    transport: Literal["stdio", "http"] = setting(
+        "stdio", env="PROLIFIC_MCP_TRANSPORT", flag="--transport", help="`stdio` or `http` (Streamable HTTP at `/mcp`)"
+    )
+    host: str = setting("127.0.0.1", env="PROLIFIC_MCP_HOST", flag="--host", help="HTTP bind address")
+    port: int = setting(
+        8000,
+        env="PROLIFIC_MCP_PORT",
+        flag="--port",
+        help="HTTP port (`0` picks a free one; the URL is printed on stderr)",
+        ge=0,
+        le=65535,
+    )
+    http_key: SecretStr | None = setting(
+        None,
+        env="PROLIFIC_MCP_HTTP_KEY",
+        flag="--http-key",
+        shown="(none)",
+        help="access key HTTP clients send as `Authorization: Bearer <key>`; required when binding off loopback",
+    )
+    allowed_hosts: list[str] = setting(
+        [],
+        env="PROLIFIC_MCP_ALLOWED_HOSTS",
+        flag="--allowed-hosts",
+        shown="localhost forms",
+        help="extra `Host` values accepted (comma-separated), for DNS-rebinding protection",
+    )
+    allowed_origins: list[str] = setting(
+        [],
+        env="PROLIFIC_MCP_ALLOWED_ORIGINS",
+        flag="--allowed-origins",
+        shown="localhost forms",
+        help="extra `Origin` values accepted (comma-separated)",
+    )
+    max_sessions: int = setting(
+        100, env="PROLIFIC_MCP_MAX_SESSIONS", flag="--max-sessions", help="concurrent HTTP sessions", ge=1, le=100_000
+    )
+    max_request_bytes: int = setting(
+        1024 * 1024,
+        env="PROLIFIC_MCP_MAX_REQUEST_BYTES",
+        flag=None,
+        help="largest HTTP request body accepted (413 beyond)",
+        ge=1024,
+        le=64 * 1024 * 1024,
+    )
+    max_body_bytes: int = setting(
+        10 * 1024 * 1024,
+        env="PROLIFIC_MCP_MAX_BODY_BYTES",
+        flag=None,
+        help="largest Prolific response body accepted (an error beyond, never an OOM)",
+        ge=1024,
+        le=1024**3,
+    )
+    stateless_http: bool = setting(
+        False,
+        env="PROLIFIC_MCP_STATELESS_HTTP",
+        flag="--stateless-http",
+        help="Streamable HTTP without server-side sessions, for replicas behind a load balancer",
+    )
+    workspace_id: str | None = setting(
+        None,
+        env="PROLIFIC_WORKSPACE_ID",
+        flag="--workspace-id",
+        shown="(none; the demo's workspace with `--demo`)",
+        help="default workspace for `list_batches`, `list_collections` and id completions",
+        pattern=r"^[0-9a-fA-F]{24}$",
+    )
+    toolsets: tuple[str, ...] | None = setting(
+        None,
+        env="PROLIFIC_MCP_TOOLSETS",
+        flag="--toolsets",
+        shown="all",
+        help="comma-separated toolsets to expose (`batches`, `datasets`, `collections`, `account`), or `all`",
+    )
+    max_wait: float = setting(
+        600.0,
+        env="PROLIFIC_MCP_MAX_WAIT",
+        flag="--max-wait",
+        help="largest `timeout_seconds` the waiting tools accept",
+        ge=1,
+        le=3600,
+    )
+    workers: int = setting(
+        1,
+        env="PROLIFIC_MCP_WORKERS",
+        flag="--workers",
+        help="HTTP worker processes on one port; above 1 needs `--stateless-http`",
+        ge=1,
+        le=64,
+    )
+    demo: bool = setting(False, env=None, flag="--demo", help="use the embedded simulator (no network, any token)")
 
     @field_validator("toolsets", mode="before")
     @classmethod
     def _toolsets(cls, value: object) -> object:
+        """Names, lower-cased, in the order given; `all` (or nothing) means every toolset. Which names exist is
+        the server's to say (`server/toolsets.py`)."""
         if isinstance(value, str):
             value = [item.strip().lower() for item in value.split(",") if item.strip()]
-        if isinstance(value, list):
+        if isinstance(value, list | tuple):
+            if not value:
+                raise ValueError("name at least one toolset, or all")
             if "all" in value:
-                return list(TOOLSETS)
-            unknown = [item for item in value if item not in TOOLSETS]
-            if unknown or not value:
-                raise ValueError(f"choose from {', '.join(TOOLSETS)} or all (comma-separated), got {unknown or 'none'}")
-            return [name for name in TOOLSETS if name in value]
+                return None
+            return tuple(value)
         return value
 
     @field_validator("allowed_hosts", "allowed_origins", mode="before")
@@ -81,7 +214,7 @@ class Settings(BaseModel):
     def _origin(cls, value: str) -> str:
         value = value.strip().rstrip("/")
         if not value.startswith(("https://", "http://")) or "/api/" in value:
-            raise ValueError("PROLIFIC_URL must be an origin such as https://api.prolific.com")
+            raise ValueError("it must be an origin such as https://api.prolific.com")
         return value
 
     @field_validator("log_level", mode="before")
@@ -90,28 +223,42 @@ class Settings(BaseModel):
         return value.upper() if isinstance(value, str) else value
 
 
+def _declared(name: str) -> dict[str, Any]:
+    extra = Settings.model_fields[name].json_schema_extra
+    assert isinstance(extra, dict)
+    return extra
+
+
 ENVIRONMENT: Mapping[str, str] = {
-    "token": "PROLIFIC_TOKEN",
-    "api_url": "PROLIFIC_URL",
-    "request_timeout": "PROLIFIC_TIMEOUT",
-    "call_deadline": "PROLIFIC_MCP_CALL_DEADLINE",
-    "max_attempts": "PROLIFIC_MCP_MAX_ATTEMPTS",
-    "log_level": "PROLIFIC_MCP_LOG_LEVEL",
-    "transport": "PROLIFIC_MCP_TRANSPORT",
-    "host": "PROLIFIC_MCP_HOST",
-    "port": "PROLIFIC_MCP_PORT",
-    "http_key": "PROLIFIC_MCP_HTTP_KEY",
-    "allowed_hosts": "PROLIFIC_MCP_ALLOWED_HOSTS",
-    "allowed_origins": "PROLIFIC_MCP_ALLOWED_ORIGINS",
-    "max_body_bytes": "PROLIFIC_MCP_MAX_BODY_BYTES",
-    "max_request_bytes": "PROLIFIC_MCP_MAX_REQUEST_BYTES",
-    "max_sessions": "PROLIFIC_MCP_MAX_SESSIONS",
-    "stateless_http": "PROLIFIC_MCP_STATELESS_HTTP",
-    "workspace_id": "PROLIFIC_WORKSPACE_ID",
-    "toolsets": "PROLIFIC_MCP_TOOLSETS",
-    "max_wait": "PROLIFIC_MCP_MAX_WAIT",
-    "workers": "PROLIFIC_MCP_WORKERS",
+    name: str(_declared(name)["env"]) for name in Settings.model_fields if _declared(name)["env"]
 }
+"""Setting name -> its environment variable."""
+
+FLAGS: Mapping[str, str] = {
+    name: str(_declared(name)["flag"]) for name in Settings.model_fields if _declared(name)["flag"]
+}
+"""Setting name -> its command-line flag."""
+
+
+def _is_switch(name: str) -> bool:
+    return Settings.model_fields[name].annotation is bool
+
+
+def shown_default(name: str) -> str:
+    """The default as the README and --help show it."""
+    declared = _declared(name)
+    if declared["shown"]:
+        return str(declared["shown"])
+    default = Settings.model_fields[name].default
+    if isinstance(default, bool):
+        return "on" if default else "off"
+    if isinstance(default, float) and default.is_integer():
+        default = int(default)
+    return f"`{default}`"
+
+
+def _plain(text: str) -> str:
+    return text.replace("`", "")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -120,117 +267,53 @@ def build_parser() -> argparse.ArgumentParser:
         description="MCP server for Prolific's AI Task Builder API. Reads PROLIFIC_TOKEN from the environment.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument(
-        "--demo",
-        action="store_true",
-        default=None,
-        help="serve the embedded Prolific simulator instead of the real API (no token needed)",
-    )
-    parser.add_argument(
-        "--transport",
-        choices=["stdio", "http"],
-        help="stdio (default) or Streamable HTTP at /mcp [PROLIFIC_MCP_TRANSPORT]",
-    )
-    parser.add_argument("--host", help="HTTP bind address, default 127.0.0.1 [PROLIFIC_MCP_HOST]")
-    parser.add_argument("--port", type=int, help="HTTP port, default 8000 [PROLIFIC_MCP_PORT]")
-    parser.add_argument(
-        "--api-url", dest="api_url", help="Prolific API origin, default https://api.prolific.com [PROLIFIC_URL]"
-    )
-    parser.add_argument(
-        "--timeout",
-        dest="request_timeout",
-        type=float,
-        help="seconds per Prolific request step, default 20 [PROLIFIC_TIMEOUT]",
-    )
-    parser.add_argument(
-        "--call-deadline",
-        dest="call_deadline",
-        type=float,
-        help="seconds one tool call may spend on Prolific, retries included, default 30 [PROLIFIC_MCP_CALL_DEADLINE]",
-    )
-    parser.add_argument(
-        "--max-attempts",
-        dest="max_attempts",
-        type=int,
-        help="attempts for reads on transient failures (429, 502-504, network), default 3 [PROLIFIC_MCP_MAX_ATTEMPTS]",
-    )
-    parser.add_argument(
-        "--log-level",
-        dest="log_level",
-        help="DEBUG, INFO (default), WARNING or ERROR; logs go to stderr [PROLIFIC_MCP_LOG_LEVEL]",
-    )
-    parser.add_argument(
-        "--http-key",
-        dest="http_key",
-        help="access key HTTP clients must send as 'Authorization: Bearer <key>'; required off loopback "
-        "[PROLIFIC_MCP_HTTP_KEY]",
-    )
-    parser.add_argument(
-        "--allowed-hosts",
-        dest="allowed_hosts",
-        help="extra Host header values accepted over HTTP, comma-separated (localhost forms always are) "
-        "[PROLIFIC_MCP_ALLOWED_HOSTS]",
-    )
-    parser.add_argument(
-        "--allowed-origins",
-        dest="allowed_origins",
-        help="extra Origin header values accepted over HTTP, comma-separated [PROLIFIC_MCP_ALLOWED_ORIGINS]",
-    )
-    parser.add_argument(
-        "--max-sessions",
-        dest="max_sessions",
-        type=int,
-        help="concurrent HTTP sessions, default 100 [PROLIFIC_MCP_MAX_SESSIONS]",
-    )
-    parser.add_argument(
-        "--stateless-http",
-        dest="stateless_http",
-        action="store_true",
-        default=None,
-        help="Streamable HTTP without server-side sessions (for replicas behind a load balancer) "
-        "[PROLIFIC_MCP_STATELESS_HTTP]",
-    )
-    parser.add_argument(
-        "--workspace-id",
-        dest="workspace_id",
-        help="default workspace for list_batches, list_collections and id completions [PROLIFIC_WORKSPACE_ID]",
-    )
-    parser.add_argument(
-        "--toolsets",
-        help="comma-separated toolsets to expose: batches, datasets, collections, account, or all (default) "
-        "[PROLIFIC_MCP_TOOLSETS]",
-    )
-    parser.add_argument(
-        "--max-wait",
-        dest="max_wait",
-        type=float,
-        help="longest timeout_seconds a waiting tool accepts, default 600 [PROLIFIC_MCP_MAX_WAIT]",
-    )
-    parser.add_argument(
-        "--workers",
-        type=int,
-        help="HTTP worker processes sharing the port, default 1; more than 1 needs --stateless-http "
-        "[PROLIFIC_MCP_WORKERS]",
-    )
-    parser.add_argument("--token", help="API token; prefer PROLIFIC_TOKEN (flags are visible to other users)")
+    for name, flag in FLAGS.items():
+        field = Settings.model_fields[name]
+        env = ENVIRONMENT.get(name)
+        text = _plain(f"{field.description}; default {shown_default(name)}" + (f" [{env}]" if env else ""))
+        if _is_switch(name):
+            parser.add_argument(flag, dest=name, action="store_true", default=None, help=text)
+        else:
+            parser.add_argument(flag, dest=name, metavar=name.upper(), help=text)
     return parser
 
 
+def settings_table() -> str:
+    """The README's configuration table, generated from the declarations."""
+    rows = ["| environment | flag | default | meaning |", "|---|---|---|---|"]
+    for name, field in Settings.model_fields.items():
+        env, flag = ENVIRONMENT.get(name), FLAGS.get(name)
+        rows.append(
+            f"| {f'`{env}`' if env else ''} | {f'`{flag}`' if flag else ''} | {shown_default(name)} | "
+            f"{field.description} |"
+        )
+    return "\n".join(rows) + "\n"
+
+
+_PYDANTIC_PREFIX = re.compile(r"^(Value error|Assertion failed), ")
+
+
 def load_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> Settings:
-    """Settings from the environment and flags. Raises ConfigError with a one-line message."""
+    """Settings from the environment and flags (flags win). Raises ConfigError with a one-line message that
+    names what the user actually set: the flag when a flag was given, else the environment variable."""
     environ = os.environ if environ is None else environ
     args = vars(build_parser().parse_args(argv))
     values: dict[str, object] = {}
+    source: dict[str, str] = {}
     for name, variable in ENVIRONMENT.items():
         if environ.get(variable):
-            values[name] = environ[variable]
-    values.update({name: value for name, value in args.items() if value is not None})
+            values[name], source[name] = environ[variable], variable
+    for name, value in args.items():
+        if value is not None:
+            values[name], source[name] = value, FLAGS[name]
     try:
         settings = Settings.model_validate(values)
     except ValidationError as exc:
         first = exc.errors()[0]
-        field = ENVIRONMENT.get(str(first["loc"][0]), str(first["loc"][0])) if first["loc"] else "settings"
-        raise ConfigError(f"prolific-taskbuilder-mcp: invalid {field}: {first['msg']}") from None
+        name = str(first["loc"][0]) if first["loc"] else "settings"
+        where = source.get(name, name)
+        message = _PYDANTIC_PREFIX.sub("", first["msg"])
+        raise ConfigError(f"prolific-taskbuilder-mcp: invalid {where}: {message}") from None
     if settings.token is None and not settings.demo:
         raise ConfigError(NO_TOKEN_MESSAGE)
     if settings.workers > 1 and (settings.transport != "http" or not settings.stateless_http):

@@ -1,14 +1,19 @@
-"""What the server lifespan yields to every handler: the pooled Prolific client and the settings."""
+"""What the server lifespan yields to every handler: the pooled Prolific client, the settings, the clock and the
+ids this server has shown (for completions).
+
+`Ctx` is the typed MCP context every tool and resource receives; `app_context(ctx)` is the one way in.
+"""
 
 from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeAlias
 
 from mcp.server.mcpserver import Context
 
 from .client import ProlificClient
+from .client.clock import REAL_CLOCK, Clock
 from .config import Settings
 from .ids import IdKind
 
@@ -49,35 +54,17 @@ class AppContext:
     client: ProlificClient
     settings: Settings
     seen: SeenIds = field(default_factory=SeenIds)
+    clock: Clock = REAL_CLOCK
 
 
-def app_context(ctx: Context[Any, Any]) -> AppContext:
-    state = ctx.request_context.lifespan_context
-    assert isinstance(state, AppContext)
-    return state
+Ctx: TypeAlias = Context[AppContext, Any]
+"""The MCP context our handlers receive (the lifespan yields an AppContext)."""
 
 
-LOG_LEVELS = ("debug", "info", "notice", "warning", "error", "critical", "alert", "emergency")
-_LEVEL_KEY = "prolific_taskbuilder_mcp.log_level"
+def app_context(ctx: Ctx) -> AppContext:
+    return ctx.request_context.lifespan_context
 
 
-def _connection_state(session: Any) -> dict[str, Any] | None:
-    connection = getattr(session, "_connection", None)
-    state = getattr(connection, "state", None)
-    return state if isinstance(state, dict) else None
-
-
-def set_client_log_level(session: Any, level: str) -> None:
-    """Remember the level a client asked for with `logging/setLevel`, per connection."""
-    state = _connection_state(session)
-    if state is not None:
-        state[_LEVEL_KEY] = level
-
-
-def client_wants_log(ctx: Context[Any, Any], level: str) -> bool:
-    """Whether this request's client asked for log notifications at `level` (all, until it says)."""
-    state = _connection_state(ctx.request_context.session)
-    minimum = state.get(_LEVEL_KEY) if state is not None else None
-    if minimum not in LOG_LEVELS:
-        return True
-    return LOG_LEVELS.index(level) >= LOG_LEVELS.index(minimum)
+def remember(ctx: Ctx, kind: IdKind, *ids: str | None) -> None:
+    """Note ids the user has seen, so completions can suggest them."""
+    app_context(ctx).seen.add(kind, *ids)

@@ -1,6 +1,6 @@
 """Prolific failures explained for the model: what happened and what to do next.
 
-Used by the MCP layer (tools, resources) at the boundary where client exceptions become results.
+Used by `boundary.py`, where client exceptions become tool or resource errors. Pure: no MCP, no I/O.
 """
 
 from __future__ import annotations
@@ -19,6 +19,11 @@ from .client.errors import (
     UnexpectedResponseError,
     UpstreamError,
 )
+
+
+class ReadError(Exception):
+    """A read cannot give its answer for a reason that is not a Prolific failure (e.g. an endpoint Prolific has
+    announced but does not serve yet). The message is complete and safe to show as it is."""
 
 
 def explain(exc: ProlificError, what: str = "resource", ident: str | None = None) -> str:

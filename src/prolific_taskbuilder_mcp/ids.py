@@ -67,10 +67,6 @@ def check_id(kind: IdKind, value: str) -> str:
         raise InvalidIdError(invalid_value_message(f"{kind}_id", value, EXPECTED[kind])) from None
 
 
-def check_batch_id(value: str) -> str:
-    return check_id("batch", value)
-
-
 def describe_value(value: object) -> str:
     """A short, safe description of a rejected value (never echo long or hostile input in full)."""
     if not isinstance(value, str):

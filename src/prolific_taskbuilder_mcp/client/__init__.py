@@ -1,5 +1,6 @@
 """Prolific API client: httpx, auth, retries, error translation. Knows nothing about MCP."""
 
+from .clock import REAL_CLOCK, Clock
 from .errors import (
     ClientRequestError,
     ForbiddenError,
@@ -12,15 +13,17 @@ from .errors import (
     UnexpectedResponseError,
     UpstreamError,
 )
-from .http import ClientOptions, ProlificClient, clean_text
+from .http import ClientOptions, ProlificClient
 from .models import Batch, BatchDataset, BatchStatus, TaskDetails
 
 __all__ = [
+    "REAL_CLOCK",
     "Batch",
     "BatchDataset",
     "BatchStatus",
     "ClientOptions",
     "ClientRequestError",
+    "Clock",
     "ForbiddenError",
     "NetworkError",
     "NotFoundError",
@@ -32,5 +35,4 @@ __all__ = [
     "UnauthorizedError",
     "UnexpectedResponseError",
     "UpstreamError",
-    "clean_text",
 ]

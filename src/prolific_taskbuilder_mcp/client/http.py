@@ -24,6 +24,7 @@ import httpx
 from pydantic import BaseModel, SecretStr, ValidationError
 
 from .. import __version__
+from .clock import REAL_CLOCK, Clock
 from .errors import (
     ClientRequestError,
     ForbiddenError,
@@ -80,8 +81,11 @@ class ClientOptions:
     max_attempts: int = 3
     """Attempts for idempotent reads (GET); other methods are tried once."""
     backoff_base: float = 0.5
+    """Seconds before the first retry (doubling, with full jitter); tests set 0."""
     backoff_cap: float = 8.0
     max_body_bytes: int = 10 * 1024 * 1024
+    clock: Clock = REAL_CLOCK
+    """How retries wait; tests pass a clock that does not spend real time."""
 
 
 class _TokenAuth(httpx.Auth):
@@ -145,8 +149,6 @@ class ProlificClient:
 
         self._pool: Future[httpx.AsyncClient] = _in_thread(open_pool) if transport is None else _done(open_pool())
         self._inflight: dict[str, _Flight] = {}
-        self.upstream_requests = 0
-        """Requests actually sent (after coalescing, retries included): for tests and the benchmark."""
 
     def __repr__(self) -> str:
         return f"ProlificClient(base_url={str(self._base)!r})"
@@ -351,7 +353,8 @@ class ProlificClient:
         failures: list[ProlificError] | None = None,
     ) -> Any:
         attempts = self.options.max_attempts if (method == "GET" if retry is None else retry) else 1
-        started = time.monotonic()
+        clock = self.options.clock
+        started = clock.now()
         for attempt in range(1, attempts + 1):
             try:
                 return await self._send(method, path, params)
@@ -364,7 +367,7 @@ class ProlificClient:
                 delay = _backoff(attempt, self.options.backoff_base, self.options.backoff_cap)
                 if isinstance(exc, RateLimitedError) and exc.retry_after is not None:
                     delay = max(delay, exc.retry_after)
-                remaining = self.options.call_deadline - (time.monotonic() - started)
+                remaining = self.options.call_deadline - (clock.now() - started)
                 if delay >= remaining:
                     raise  # waiting would break the call's deadline: report now, with the hint
                 notice = f"{method} {path} failed ({exc.message}); retry {attempt} of {attempts - 1} in {delay:.1f} s"
@@ -375,12 +378,11 @@ class ProlificClient:
                         await listener(notice)
                     except Exception:  # a listener must never break the call it observes
                         logger.debug("retry listener failed", exc_info=True)
-                await anyio.sleep(delay)
+                await clock.sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def _send(self, method: str, path: str, params: Mapping[str, str] | None) -> Any:
         """One request. The single place where httpx outcomes become `ProlificError`s."""
-        self.upstream_requests += 1
         started = time.perf_counter()
         try:
             http = await self._http()

@@ -209,14 +209,14 @@ class SandboxState:
                 return 0
             return self.response_counts.get(owner_id, 0)
 
-    def export_job(self, kind: str, owner_id: str, failing: bool) -> tuple[dict[str, Any], bool]:
-        """The owner's current export job, or a new one; True when the job was created now."""
+    def export_job(self, kind: str, owner_id: str, failing: bool) -> dict[str, Any]:
+        """The owner's current export job, or a new one."""
         with self._lock:
             for job in self.exports.values():
                 if job["owner"] == owner_id and job["status"] != "failed":
                     if job["status"] == "complete" and job["expires"] <= self.wall():
                         continue
-                    return job, False
+                    return job
             export_id = f"0194e000-0000-7000-8000-{len(self.exports) + 1:012x}"
             job = {
                 "id": export_id,
@@ -228,7 +228,7 @@ class SandboxState:
                 "expires": 0.0,
             }
             self.exports[export_id] = job
-            return job, True
+            return job
 
     def poll_export(self, owner_id: str, export_id: str) -> dict[str, Any] | None:
         with self._lock:
@@ -390,7 +390,7 @@ async def request_export(request: Request) -> Response:
         if owner_id not in state.collections:
             return error_response(404, "Collection not found.")
         failing = False
-    job, _created = state.export_job(kind, owner_id, failing)
+    job = state.export_job(kind, owner_id, failing)
     if job["status"] == "complete":
         return JSONResponse(_export_body(request, job, with_id=False), status_code=200)
     return JSONResponse(_export_body(request, job, with_id=True), status_code=202)

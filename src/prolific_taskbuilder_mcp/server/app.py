@@ -11,19 +11,21 @@ import httpx
 from mcp.server.context import ServerRequestContext
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
+from mcp.server.mcpserver.tools import Tool
 from mcp_types import CallToolResult, EmptyResult, InputRequiredResult, SetLevelRequestParams
 from pydantic import SecretStr, ValidationError
 
 from .. import __version__
+from ..boundary import set_client_log_level
 from ..client import ClientOptions, ProlificClient
+from ..client.clock import REAL_CLOCK, Clock
 from ..config import Settings
-from ..context import AppContext, Runtime, set_client_log_level
+from ..context import AppContext, Runtime
 from ..ids import describe_value
-from ..prompts import register as register_prompts
-from ..resources import batches as resources
-from ..tools import TOOLSETS
+from ..sdk import add_request_handler
 from .completions import completion_handler
 from .schemas import build_tools
+from .toolsets import Toolset, select
 
 logger = logging.getLogger(__name__)
 
@@ -52,9 +54,10 @@ class ProlificMCPServer(MCPServer[AppContext]):
     """MCPServer whose argument-validation errors say what a valid value looks like, and which honours
     `logging/setLevel` for clients on handshake-era protocol versions (2025-11-25 and before)."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._lowlevel_server.add_request_handler("logging/setLevel", SetLevelRequestParams, _set_log_level)
+    def __init__(self, *args: Any, tools: list[Tool], **kwargs: Any) -> None:
+        super().__init__(*args, tools=tools, **kwargs)
+        self._tools_by_name = {tool.name: tool for tool in tools}
+        add_request_handler(self, "logging/setLevel", SetLevelRequestParams, _set_log_level)
 
     async def call_tool(
         self, name: str, arguments: dict[str, Any], context: Context[AppContext, Any] | None = None
@@ -68,7 +71,7 @@ class ProlificMCPServer(MCPServer[AppContext]):
             raise ToolError(self._explain_invalid(name, cause)) from cause
 
     def _explain_invalid(self, tool_name: str, error: ValidationError) -> str:
-        tool = self._tool_manager.get_tool(tool_name)
+        tool = self._tools_by_name.get(tool_name)
         properties: dict[str, Any] = tool.parameters.get("properties", {}) if tool else {}
         problems = []
         for item in error.errors()[:5]:
@@ -89,8 +92,30 @@ async def _set_log_level(ctx: ServerRequestContext[AppContext, Any], params: Set
     return EmptyResult()
 
 
-def create_server(settings: Settings, *, transport: TransportFactory | None = None) -> ProlificMCPServer:
-    """Build the MCP server. `transport` replaces the network (tests); `--demo` uses the simulator."""
+def _register(server: MCPServer[AppContext], toolsets: tuple[Toolset, ...]) -> None:
+    """The resource templates and prompts of the chosen toolsets (their tools are passed to the constructor)."""
+    for toolset in toolsets:
+        for resource in toolset.resources:
+            server.resource(
+                resource.uri,
+                name=resource.name,
+                title=resource.title,
+                description=resource.description,
+                mime_type="application/json",
+            )(resource.fn)
+        for prompt in toolset.prompts:
+            server.prompt(title=prompt.title)(prompt.fn)
+
+
+def create_server(
+    settings: Settings,
+    *,
+    transport: TransportFactory | None = None,
+    clock: Clock = REAL_CLOCK,
+) -> ProlificMCPServer:
+    """Build the MCP server. `transport` replaces the network (tests); `--demo` uses the simulator. `clock` lets
+    tests run waits and retries without spending real time."""
+    toolsets = select(settings.toolsets)
     if transport is None and settings.demo:
         transport = _demo_transport
     if settings.demo and settings.workspace_id is None:
@@ -105,6 +130,8 @@ def create_server(settings: Settings, *, transport: TransportFactory | None = No
         call_deadline=settings.call_deadline,
         max_attempts=settings.max_attempts,
         max_body_bytes=settings.max_body_bytes,
+        backoff_base=settings.retry_backoff,
+        clock=clock,
     )
 
     @asynccontextmanager
@@ -113,7 +140,7 @@ def create_server(settings: Settings, *, transport: TransportFactory | None = No
         logger.debug("Prolific client opened for %s", options.base_url)
         runtime.client = client
         try:
-            yield AppContext(client=client, settings=settings, seen=runtime.seen)
+            yield AppContext(client=client, settings=settings, seen=runtime.seen, clock=clock)
         finally:
             runtime.client = None
             await client.aclose()
@@ -126,14 +153,8 @@ def create_server(settings: Settings, *, transport: TransportFactory | None = No
         instructions=INSTRUCTIONS,
         lifespan=lifespan,
         log_level=settings.log_level,
-        tools=build_tools(spec for name in settings.toolsets for spec in TOOLSETS[name]),
+        tools=build_tools(spec for toolset in toolsets for spec in toolset.tools),
     )
-    if "batches" in settings.toolsets:
-        resources.register_batches(server)
-        register_prompts(server)
-    if "datasets" in settings.toolsets:
-        resources.register_datasets(server)
-    if "collections" in settings.toolsets:
-        resources.register_collections(server)
+    _register(server, toolsets)
     server.completion()(completion_handler(runtime))  # type: ignore[no-untyped-call]
     return server

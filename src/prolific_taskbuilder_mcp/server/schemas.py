@@ -1,41 +1,23 @@
-"""Tool schemas: compacted for tools/list, and precomputed so that start-up does not generate them.
+"""Tools for tools/list: built by the SDK's own `Tool.from_function`, with compacted schemas.
 
-Compact JSON Schemas for tools/list: the same constraints in fewer characters (context is a budget).
-
-Pydantic's schemas repeat a `title` on every model and property, spell nullable fields as
-`anyOf: [{type: T}, {type: null}]`, and carry `default: null` on optional output fields. Every client
-receives all of tools/list, and models read the input schemas, so those are rewritten: titles dropped (names and
-descriptions remain), simple nullables folded into `type: [T, "null"]`, defaults dropped from output
-schemas (an output has no defaults). The validation meaning is unchanged; tests validate real results
-against the compacted schemas.
-
-Precomputed: generating 17 tools' input and output schemas with pydantic takes about 50 ms, a third of
-what this server adds to the SDK's own start-up, and clients spawn stdio servers often. The compacted
-schemas are therefore generated once (`make schemas`) into tool_schemas.json beside this module, and
-loaded at start-up. A test regenerates them from the code and fails when the file is stale; a tool
-missing from the file is generated at start-up as before. Arguments and results are still validated at
-call time by the pydantic models, never by the file.
+Compact JSON Schemas: the same constraints in fewer characters (context is a budget). Pydantic's schemas
+repeat a `title` on every model and property, spell nullable fields as `anyOf: [{type: T}, {type: null}]`, and
+carry `default: null` on optional output fields. Every client receives all of tools/list, and models read the
+input schemas, so those are rewritten: titles dropped (names and descriptions remain), simple nullables folded
+into `type: [T, "null"]`, defaults dropped from output schemas (an output has no defaults), definitions used once
+inlined. The validation meaning is unchanged; tests validate real results against the compacted schemas, and
+tests/snapshots/tools/ holds what each tool looks like to a client.
 """
 
 from __future__ import annotations
 
-import inspect
-import json
-import logging
-import sys
-import typing
-from collections.abc import Iterable, Mapping
-from pathlib import Path
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from mcp.server.mcpserver.tools import Tool
 
-    from ..tools import ToolSpec
-
-logger = logging.getLogger(__name__)
-
-SCHEMA_FILE = Path(__file__).with_name("tool_schemas.json")
+    from ..tools._common import ToolSpec
 
 _MAPS_OF_SCHEMAS = ("properties", "$defs", "patternProperties")
 _LISTS_OF_SCHEMAS = ("anyOf", "oneOf", "allOf", "prefixItems")
@@ -125,87 +107,28 @@ def inline_single_use_defs(schema: dict[str, Any]) -> dict[str, Any]:
     return dict(out)
 
 
-def build_tools(specs: Iterable[ToolSpec], *, precomputed: bool = True) -> list[Tool]:
-    """The SDK's tools for `specs`, with compacted schemas: precomputed ones when available."""
-    schemas = load_schema_file() if precomputed else {}
-    return [_tool_from(spec, schemas.get(spec.name)) for spec in specs]
+_BUILT: dict[tuple[Callable[..., Any], str], Tool] = {}
+"""Tools already built in this process: a server is built once per process, but tests build hundreds."""
 
 
-def generate_schema_file(specs: Iterable[ToolSpec]) -> dict[str, dict[str, Any]]:
-    """What tool_schemas.json must hold for `specs`: each tool's compacted input and output schema."""
-    return {
-        tool.name: {"inputSchema": tool.parameters, "outputSchema": tool.output_schema}
-        for tool in build_tools(specs, precomputed=False)
-    }
+def build_tool(spec: ToolSpec) -> Tool:
+    """The SDK's tool for `spec` (`Tool.from_function`, with all its checks), its schemas compacted."""
+    key = (spec.fn, spec.title)
+    if key not in _BUILT:
+        _BUILT[key] = _build(spec)
+    return _BUILT[key]
 
 
-def load_schema_file() -> dict[str, Any]:
-    try:
-        loaded = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        logger.warning("Precomputed tool schemas unreadable (%s); generating them", type(exc).__name__)
-        return {}
-    return loaded if isinstance(loaded, dict) else {}
-
-
-def _tool_from(spec: ToolSpec, schemas: Mapping[str, Any] | None) -> Tool:
+def _build(spec: ToolSpec) -> Tool:
     from mcp.server.mcpserver.tools import Tool
-    from mcp.server.mcpserver.utilities.func_metadata import FuncMetadata, func_metadata
 
-    if schemas is None:
-        logger.debug("No precomputed schemas for %s; generating them", spec.name)
-        tool = Tool.from_function(spec.fn, title=spec.title, description=spec.description, annotations=spec.annotations)
-        tool.parameters = compact_schema(tool.parameters)
-        metadata = tool.fn_metadata
-        if metadata.output_schema is not None:
-            metadata.output_schema = inline_single_use_defs(compact_schema(metadata.output_schema, output=True))
-        return tool
-    hints = typing.get_type_hints(spec.fn, include_extras=True)  # once: evaluating annotations is the cost
-    context_kwarg = _context_parameter(hints)
-    # Only the arguments model is built here; with its schema given, FuncMetadata does not derive one.
-    arguments = func_metadata(spec.fn, skip_names=[context_kwarg] if context_kwarg else [], structured_output=False)
-    metadata = FuncMetadata(
-        arg_model=arguments.arg_model,
-        output_model=_output_model(spec.name, hints.get("return")),
-        output_schema=schemas["outputSchema"],
-    )
-    return Tool(
-        fn=spec.fn,
-        name=spec.name,
-        title=spec.title,
-        description=spec.description,
-        parameters=schemas["inputSchema"],
-        fn_metadata=metadata,
-        is_async=inspect.iscoroutinefunction(spec.fn),
-        context_kwarg=context_kwarg,
-        annotations=spec.annotations,
-    )
+    tool = Tool.from_function(spec.fn, title=spec.title, description=spec.description, annotations=spec.annotations)
+    tool.parameters = compact_schema(tool.parameters)
+    metadata = tool.fn_metadata
+    if metadata.output_schema is not None:
+        metadata.output_schema = inline_single_use_defs(compact_schema(metadata.output_schema, output=True))
+    return tool
 
 
-def _context_parameter(hints: Mapping[str, Any]) -> str | None:
-    """The parameter annotated with the SDK's Context (what `Tool.from_function` finds)."""
-    from mcp.server.mcpserver import Context
-
-    for name, hint in hints.items():
-        kind = typing.get_origin(hint) or hint
-        if name != "return" and inspect.isclass(kind) and issubclass(kind, Context):
-            return name
-    return None
-
-
-def _output_model(name: str, returned: Any) -> Any:
-    """The model in a tool's `Annotated[CallToolResult, Model]` return annotation."""
-    arguments = typing.get_args(returned)
-    if len(arguments) != 2:
-        raise TypeError(f"{name} must return Annotated[CallToolResult, OutputModel]")
-    return arguments[1]
-
-
-def write_schema_file() -> None:
-    """`make schemas`: regenerate tool_schemas.json from the code."""
-    from ..tools import TOOLSETS
-
-    specs = [spec for toolset in TOOLSETS.values() for spec in toolset]
-    text = json.dumps(generate_schema_file(specs), indent=1, sort_keys=True, ensure_ascii=False) + "\n"
-    SCHEMA_FILE.write_text(text, encoding="utf-8")
-    sys.stderr.write(f"wrote {len(specs)} tools' schemas to {SCHEMA_FILE}\n")
+def build_tools(specs: Iterable[ToolSpec]) -> list[Tool]:
+    return [build_tool(spec) for spec in specs]

@@ -20,6 +20,7 @@ from pydantic import SecretStr
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..config import Settings
+from ..sdk import lowlevel_server
 from .app import ProlificMCPServer
 
 logger = logging.getLogger(__name__)
@@ -123,7 +124,7 @@ async def run_stdio(server: ProlificMCPServer) -> None:
                     return
 
         tg.start_soon(stop_on_signal)
-        lowlevel = server._lowlevel_server
+        lowlevel = lowlevel_server(server)
         async with stdio_server(stdin=stdin, stdout=stdout) as (read_stream, write_stream):  # type: ignore[arg-type]
             await lowlevel.run(read_stream, write_stream, lowlevel.create_initialization_options())
         tg.cancel_scope.cancel()

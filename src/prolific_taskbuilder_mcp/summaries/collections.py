@@ -7,10 +7,8 @@ from pydantic import Field
 from ..client.models import Collection
 from .base import Summary
 from .batches import TaskDetailsSummary, summarize_task_details
-from .instructions import CONTENT_TYPES, Question, collection_items, question, render_question
+from .instructions import CONTENT_TYPES, MAX_QUESTIONS, Question, collection_items, question, render_question
 from .text import clip, sanitize
-
-MAX_QUESTIONS = 40
 
 
 class CollectionRow(Summary):

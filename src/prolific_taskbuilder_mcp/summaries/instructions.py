@@ -12,16 +12,6 @@ from ..client.models import Collection, Instruction
 from .base import Summary
 from .text import clip, html_to_text, sanitize
 
-QUESTION_TYPES = frozenset(
-    {
-        "free_text",
-        "multiple_choice",
-        "multiple_choice_with_free_text",
-        "free_text_with_unit",
-        "file_upload",
-        "video_narration",
-    }
-)
 CONTENT_TYPES = frozenset({"rich_text", "image"})
 MAX_QUESTIONS = 40
 MAX_OPTIONS = 25

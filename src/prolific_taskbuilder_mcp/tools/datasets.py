@@ -2,30 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from mcp.server.mcpserver import Context
-from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult
 
-from ..context import app_context
+from ..boundary import tool_boundary
+from ..context import Ctx, app_context, remember
 from ..ids import DatasetId
-from ..summaries.datasets import DatasetDetails, render_dataset_text, summarize_dataset_details
-from ._common import READ_ONLY, ErrorKind, ToolSpec, calling_prolific, remember, structured_result
+from ..reads import datasets as reads
+from ..summaries.datasets import DatasetDetails, render_dataset_text
+from ._common import READ_ONLY, ToolSpec, structured_result
 
 
-async def read_dataset(ctx: Context[Any, Any], dataset_id: str, error: ErrorKind = ToolError) -> DatasetDetails:
-    async with calling_prolific(ctx, "dataset", dataset_id, error=error):
-        dataset = await app_context(ctx).client.get_dataset(dataset_id)
-    remember(ctx, "dataset", dataset_id)
-    return summarize_dataset_details(dataset)
-
-
-async def get_dataset(dataset_id: DatasetId, ctx: Context[Any, Any]) -> Annotated[CallToolResult, DatasetDetails]:
+async def get_dataset(dataset_id: DatasetId, ctx: Ctx) -> Annotated[CallToolResult, DatasetDetails]:
     """Get a dataset: readiness, datapoint count, schema fields (V4) and upload imports with their
     rejected records. Use when a batch is stuck or failed, or to check uploaded data. Dataset ids appear in
     get_batch."""
-    details = await read_dataset(ctx, dataset_id)
+    async with tool_boundary(ctx, "dataset", dataset_id):
+        details = await reads.get_dataset(app_context(ctx).client, dataset_id)
+    remember(ctx, "dataset", dataset_id)
     return structured_result(details, render_dataset_text(details))
 
 

@@ -1,0 +1,34 @@
+"""Reading every response of a batch or a collection, one page in memory at a time (shared by both families)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from ..client import ProlificClient
+from ..client.http import OwnerKind
+from ..summaries.instructions import Question
+from ..summaries.responses import ResponseAggregator, ResponsesSummary
+from .progress import Progress
+
+RESPONSE_PAGE_SIZE = 1000
+MAX_SUMMARISED_RESPONSES = 2_000_000
+
+
+async def aggregate_responses(
+    client: ProlificClient,
+    kind: OwnerKind,
+    owner_id: str,
+    questions: list[Question],
+    progress: Progress,
+) -> ResponsesSummary:
+    """Read every page of responses and aggregate them, reporting progress after each page."""
+    aggregator = ResponseAggregator()
+
+    async def fetch(offset: int, limit: int) -> Any:
+        return await client.get_responses(kind, owner_id, offset=offset, limit=limit)
+
+    async for page in client.iter_pages(fetch, page_size=RESPONSE_PAGE_SIZE, max_items=MAX_SUMMARISED_RESPONSES):
+        aggregator.add_page(page.items, page.skipped, page.total)
+        await progress(aggregator.responses, page.total, f"Read {aggregator.responses} responses")
+    owner: Literal["batch", "collection"] = "batch" if kind == "batches" else "collection"
+    return aggregator.result(owner, owner_id, questions)

@@ -1,0 +1,45 @@
+"""Every use of the MCP SDK's private attributes, in one place, so that an SDK upgrade touches one file.
+
+Each function says why the public API is not enough. tests/protocol checks each of them through a real client
+(log levels honoured, stdio served), so an SDK change that breaks one fails a test rather than a user.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from mcp.server.lowlevel import Server
+from mcp.server.mcpserver import MCPServer
+from pydantic import BaseModel
+
+
+def lowlevel_server(server: MCPServer[Any]) -> Server[Any]:
+    """The low-level server behind an MCPServer (`_lowlevel_server`).
+
+    Needed to add a request handler the high-level API has no decorator for (`logging/setLevel`), and to run
+    the server over our own loop-driven stdio streams (`run_stdio_async` only takes the SDK's thread-based ones).
+    """
+    lowlevel: Server[Any] = server._lowlevel_server
+    return lowlevel
+
+
+def add_request_handler(
+    server: MCPServer[Any],
+    method: str,
+    params: type[BaseModel],
+    handler: Callable[[Any, Any], Awaitable[Any]],
+) -> None:
+    """Serve one more JSON-RPC request method on `server`."""
+    lowlevel_server(server).add_request_handler(method, params, handler)
+
+
+def connection_state(session: Any) -> dict[str, Any] | None:
+    """Per-connection scratch state (`session._connection.state`), or None.
+
+    The SDK keeps what a client negotiated on its connection object; storing the client's requested log level
+    beside it makes `logging/setLevel` per connection (a process-global level would leak between HTTP clients).
+    """
+    connection = getattr(session, "_connection", None)
+    state = getattr(connection, "state", None)
+    return state if isinstance(state, dict) else None

@@ -1,0 +1,55 @@
+"""The toolsets, declared once: each carries its tools, resource templates and prompts.
+
+`--toolsets` / PROLIFIC_MCP_TOOLSETS picks which a server exposes, so users can keep tools/list small.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..config import ConfigError
+from ..prompts import batches as batch_prompts
+from ..prompts._common import PromptSpec
+from ..resources import batches as batch_resources
+from ..resources import collections as collection_resources
+from ..resources import datasets as dataset_resources
+from ..resources._common import ResourceSpec
+from ..tools import account, batches, collections, datasets
+from ..tools._common import ToolSpec
+
+
+@dataclass(frozen=True)
+class Toolset:
+    name: str
+    tools: tuple[ToolSpec, ...]
+    resources: tuple[ResourceSpec, ...] = ()
+    prompts: tuple[PromptSpec, ...] = ()
+
+
+TOOLSETS: tuple[Toolset, ...] = (
+    Toolset("batches", batches.TOOLS, batch_resources.RESOURCES, batch_prompts.PROMPTS),
+    Toolset("datasets", datasets.TOOLS, dataset_resources.RESOURCES),
+    Toolset("collections", collections.TOOLS, collection_resources.RESOURCES),
+    Toolset("account", account.TOOLS),
+)
+"""Every toolset, in the order their tools are listed."""
+
+NAMES = tuple(toolset.name for toolset in TOOLSETS)
+
+
+def select(names: Sequence[str] | None) -> tuple[Toolset, ...]:
+    """The toolsets named (None: all), in declaration order. Unknown names are a one-line ConfigError."""
+    if names is None:
+        return TOOLSETS
+    unknown = [name for name in names if name not in NAMES]
+    if unknown:
+        raise ConfigError(
+            f"prolific-taskbuilder-mcp: invalid PROLIFIC_MCP_TOOLSETS/--toolsets: unknown {', '.join(unknown)}; "
+            f"choose from {', '.join(NAMES)} or all (comma-separated)"
+        )
+    return tuple(toolset for toolset in TOOLSETS if toolset.name in names)
+
+
+def all_tools() -> list[ToolSpec]:
+    return [spec for toolset in TOOLSETS for spec in toolset.tools]

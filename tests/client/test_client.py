@@ -1,0 +1,325 @@
+"""The Prolific client against the simulator over real HTTP: error translation, retries, coalescing, secrecy."""
+
+from __future__ import annotations
+
+import builtins
+import threading
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import anyio
+import httpx
+import pytest
+from pydantic import SecretStr
+
+from prolific_taskbuilder_mcp.client import (
+    ClientOptions,
+    ClientRequestError,
+    ForbiddenError,
+    NetworkError,
+    NotFoundError,
+    ProlificClient,
+    ProlificError,
+    RateLimitedError,
+    RequestTimeoutError,
+    UnauthorizedError,
+    UnexpectedResponseError,
+    UpstreamError,
+)
+from prolific_taskbuilder_mcp.sandbox import SEED_BATCH_ID, Fault
+from prolific_taskbuilder_mcp.sandbox.runner import RunningSandbox
+from tests.support.simulator import CANARY_TOKEN
+
+pytestmark = pytest.mark.anyio
+
+
+def _options(sandbox: RunningSandbox, **overrides: float) -> ClientOptions:
+    values: dict[str, float] = {"request_timeout": 2.0, "call_deadline": 10.0, "backoff_base": 0.01}
+    values.update(overrides)
+    return ClientOptions(base_url=sandbox.url, **values)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+async def prolific(sandbox: RunningSandbox) -> AsyncIterator[ProlificClient]:
+    async with ProlificClient(SecretStr(CANARY_TOKEN), _options(sandbox)) as client:
+        yield client
+
+
+async def test_get_batch_reads_the_seed_example(prolific: ProlificClient) -> None:
+    batch = await prolific.get_batch(SEED_BATCH_ID)
+    assert batch.id == SEED_BATCH_ID
+    assert batch.status == "UNINITIALISED"
+    assert batch.datasets[0].filename == "user_responses_2024-01.csv"
+    assert batch.task_details is not None
+    assert batch.task_details.task_name == "Sentiment Analysis Task"
+
+
+async def test_get_batch_status(prolific: ProlificClient) -> None:
+    assert (await prolific.get_batch_status(SEED_BATCH_ID)).status == "UNINITIALISED"
+
+
+async def test_a_wrong_token_is_unauthorized(sandbox: RunningSandbox) -> None:
+    async with ProlificClient(SecretStr("wrong-token"), _options(sandbox)) as client:
+        with pytest.raises(UnauthorizedError) as caught:
+            await client.get_batch(SEED_BATCH_ID)
+    assert caught.value.status == 401
+    assert "Invalid token" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("fault", "error_type", "status"),
+    [
+        (Fault(kind="status", status=400), ClientRequestError, 400),
+        (Fault(kind="status", status=403), ForbiddenError, 403),
+        (Fault(kind="status", status=404), NotFoundError, 404),
+        (Fault(kind="status", status=422), ClientRequestError, 422),
+        (Fault(kind="status", status=500), UpstreamError, 500),
+        (Fault(kind="status", status=503, times=None), UpstreamError, 503),
+        (Fault(kind="html", status=502, times=None), UpstreamError, 502),
+        (Fault(kind="not_json"), UnexpectedResponseError, 200),
+        (Fault(kind="wrong_shape"), UnexpectedResponseError, 200),
+        (Fault(kind="huge"), UnexpectedResponseError, None),
+    ],
+)
+async def test_each_upstream_failure_becomes_its_typed_error(
+    sandbox: RunningSandbox, prolific: ProlificClient, fault: Fault, error_type: type[ProlificError], status: int | None
+) -> None:
+    sandbox.state.add_fault(fault)
+    with pytest.raises(error_type) as caught:
+        await prolific.get_batch(SEED_BATCH_ID)
+    assert caught.value.status == status
+    assert CANARY_TOKEN not in str(caught.value)
+    assert CANARY_TOKEN not in repr(caught.value)
+
+
+async def test_the_error_envelope_detail_is_extracted(sandbox: RunningSandbox, prolific: ProlificClient) -> None:
+    with pytest.raises(NotFoundError) as caught:
+        await prolific.get_batch("00000000-0000-4000-8000-000000000404")
+    assert caught.value.detail == "Batch not found."
+
+
+async def test_a_rate_limit_longer_than_the_deadline_is_reported_with_retry_after(
+    sandbox: RunningSandbox, prolific: ProlificClient
+) -> None:
+    sandbox.state.add_fault(Fault(kind="status", status=429, retry_after="120", times=None))
+    with pytest.raises(RateLimitedError) as caught:
+        await prolific.get_batch(SEED_BATCH_ID)
+    assert caught.value.retry_after == pytest.approx(120)
+    assert sandbox.state.request_count == 1  # no pointless retry inside the deadline
+
+
+async def test_a_short_rate_limit_is_waited_out_and_retried(sandbox: RunningSandbox, prolific: ProlificClient) -> None:
+    sandbox.state.add_fault(Fault(kind="status", status=429, retry_after="0.2", times=1))
+    started = anyio.current_time()
+    batch = await prolific.get_batch(SEED_BATCH_ID)
+    assert batch.id == SEED_BATCH_ID
+    assert anyio.current_time() - started >= 0.2
+    assert sandbox.state.request_count == 2
+
+
+async def test_transient_failures_are_retried_up_to_max_attempts(
+    sandbox: RunningSandbox, prolific: ProlificClient
+) -> None:
+    sandbox.state.add_fault(Fault(kind="status", status=503, times=2))
+    assert (await prolific.get_batch(SEED_BATCH_ID)).id == SEED_BATCH_ID
+    assert sandbox.state.request_count == 3
+
+
+async def test_a_500_is_not_retried(sandbox: RunningSandbox, prolific: ProlificClient) -> None:
+    sandbox.state.add_fault(Fault(kind="status", status=500, times=None))
+    with pytest.raises(UpstreamError):
+        await prolific.get_batch(SEED_BATCH_ID)
+    assert sandbox.state.request_count == 1
+
+
+async def test_a_slow_upstream_times_out(sandbox: RunningSandbox) -> None:
+    sandbox.state.add_fault(Fault(kind="delay", seconds=2.0, times=None))
+    async with ProlificClient(SecretStr(CANARY_TOKEN), _options(sandbox, request_timeout=0.2)) as client:
+        with pytest.raises(RequestTimeoutError):
+            await client.get_batch(SEED_BATCH_ID)
+
+
+async def test_a_dripping_body_is_bounded_by_the_call_deadline(sandbox: RunningSandbox) -> None:
+    sandbox.state.add_fault(Fault(kind="drip", seconds=0.05, times=None))
+    options = _options(sandbox, request_timeout=1.0, call_deadline=0.6)
+    async with ProlificClient(SecretStr(CANARY_TOKEN), options) as client:
+        started = anyio.current_time()
+        with pytest.raises(RequestTimeoutError):
+            await client.get_batch(SEED_BATCH_ID)
+        assert anyio.current_time() - started < 1.5
+
+
+async def test_a_truncated_body_is_a_network_error(sandbox: RunningSandbox, prolific: ProlificClient) -> None:
+    sandbox.state.add_fault(Fault(kind="truncated", times=None))
+    with pytest.raises(NetworkError):
+        await prolific.get_batch(SEED_BATCH_ID)
+
+
+async def test_a_deadline_that_ends_the_retries_reports_the_failure_not_slowness(sandbox: RunningSandbox) -> None:
+    # Every attempt fails at once (connection cut); the deadline lands during a retry's attempt, which is
+    # slowed down. The cause is the connection, so that is what the caller hears.
+    options = _options(sandbox, call_deadline=0.5, max_attempts=5)
+    async with ProlificClient(SecretStr(CANARY_TOKEN), options) as client:
+        for call in (
+            lambda: client.get_batch(SEED_BATCH_ID),
+            lambda: client.request_export("batches", SEED_BATCH_ID),
+        ):
+            sandbox.state.clear_faults()
+            sandbox.state.add_fault(Fault(kind="reset", times=1))
+            sandbox.state.add_fault(Fault(kind="delay", seconds=2.0, times=None))
+            with pytest.raises(NetworkError):
+                await call()
+
+
+async def test_an_unreachable_origin_is_a_network_error() -> None:
+    options = ClientOptions(base_url="http://127.0.0.1:9", max_attempts=1)
+    async with ProlificClient(SecretStr(CANARY_TOKEN), options) as client:
+        with pytest.raises(NetworkError) as caught:
+            await client.get_batch(SEED_BATCH_ID)
+    assert CANARY_TOKEN not in str(caught.value)
+
+
+async def test_identical_concurrent_gets_share_one_upstream_request(
+    sandbox: RunningSandbox, prolific: ProlificClient
+) -> None:
+    sandbox.state.latency = 0.1
+    results: list[str] = []
+
+    async def one() -> None:
+        results.append((await prolific.get_batch(SEED_BATCH_ID)).id)
+
+    async with anyio.create_task_group() as tg:
+        for _ in range(20):
+            tg.start_soon(one)
+    assert results == [SEED_BATCH_ID] * 20
+    assert sandbox.state.request_count == 1
+
+
+@pytest.mark.parametrize("segment", ["../../users/me", "a/b", "%2e%2e", "", "x" * 65, "a?b=c", "a#b"])
+async def test_unsafe_path_segments_are_refused_before_any_request(
+    sandbox: RunningSandbox, prolific: ProlificClient, segment: str
+) -> None:
+    with pytest.raises(ValueError, match="unsafe"):
+        await prolific.get_batch(segment)
+    assert sandbox.state.request_count == 0
+
+
+# -- every lower-level httpx outcome is mapped (httpx.MockTransport, no network) ----------------------
+
+
+@pytest.mark.parametrize(
+    ("raised", "error_type"),
+    [
+        (httpx.ConnectError("refused"), NetworkError),
+        (httpx.ReadError("reset"), NetworkError),
+        (httpx.RemoteProtocolError("bad"), NetworkError),
+        (httpx.ConnectTimeout("slow"), RequestTimeoutError),
+        (httpx.ReadTimeout("slow"), RequestTimeoutError),
+        (httpx.PoolTimeout("busy"), RequestTimeoutError),
+    ],
+)
+async def test_every_transport_exception_is_translated(raised: Exception, error_type: type[ProlificError]) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise raised
+
+    options = ClientOptions(base_url="https://api.prolific.com", max_attempts=1)
+    async with ProlificClient(SecretStr(CANARY_TOKEN), options, transport=httpx.MockTransport(handler)) as client:
+        with pytest.raises(error_type):
+            await client.get_batch(SEED_BATCH_ID)
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (b'{"error": {"status": 400, "title": "Bad Request", "detail": {"name": ["required"]}}}', "name: required"),
+        (b'{"error": {"status": 400, "title": "Bad Request", "detail": ["one", "two"]}}', "one; two"),
+        (b'{"detail": "batch not found"}', "batch not found"),
+        (
+            b'{"type": "INVALID_BATCH_ITEMS", "issues": [{"message": "description is required"}]}',
+            "description is required",
+        ),
+        (b'{"error": {"status": 400, "detail": "' + b"x" * 5000 + b'"}}', "x" * 100),
+    ],
+)
+async def test_every_error_body_shape_is_understood_and_bounded(body: bytes, expected: str) -> None:
+    transport = httpx.MockTransport(lambda request: httpx.Response(400, content=body))
+    options = ClientOptions(base_url="https://api.prolific.com", max_attempts=1)
+    async with ProlificClient(SecretStr(CANARY_TOKEN), options, transport=transport) as client:
+        with pytest.raises(ClientRequestError) as caught:
+            await client.get_batch(SEED_BATCH_ID)
+    assert caught.value.detail is not None
+    assert expected in caught.value.detail
+    assert len(str(caught.value)) < 400
+
+
+async def test_the_token_is_sent_as_documented_and_only_to_the_api_origin() -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(302, headers={"Location": "https://evil.example/steal"})
+
+    options = ClientOptions(base_url="https://api.prolific.com", max_attempts=1)
+    async with ProlificClient(SecretStr(CANARY_TOKEN), options, transport=httpx.MockTransport(handler)) as client:
+        with pytest.raises(UnexpectedResponseError, match="redirect"):
+            await client.get_batch(SEED_BATCH_ID)
+    assert len(seen) == 1  # the redirect was not followed
+    assert seen[0].headers["Authorization"] == f"Token {CANARY_TOKEN}"
+    assert seen[0].headers["User-Agent"].startswith("prolific-taskbuilder-mcp/")
+
+
+async def test_the_client_repr_never_shows_the_token(prolific: ProlificClient) -> None:
+    http = await prolific._http()
+    assert CANARY_TOKEN not in repr(prolific)
+    assert CANARY_TOKEN not in repr(http.auth)
+    assert CANARY_TOKEN not in repr(http.headers)
+
+
+async def test_the_connection_pool_is_built_off_the_event_loop(
+    sandbox: RunningSandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Loading the CA bundle and the transport takes tens of ms: not on the loop, not before the first answer."""
+    built_in: list[str] = []
+    real = httpx.AsyncClient
+
+    def recording(*args: object, **kwargs: object) -> httpx.AsyncClient:
+        built_in.append(threading.current_thread().name)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(httpx, "AsyncClient", recording)
+    async with ProlificClient(SecretStr(CANARY_TOKEN), _options(sandbox)) as client:
+        batch = await client.get_batch(SEED_BATCH_ID)
+        await client.get_batch(SEED_BATCH_ID)
+    assert batch.id == SEED_BATCH_ID
+    assert built_in == ["prolific-http-setup"]  # once, and not on the event loop's thread
+
+
+async def test_a_client_that_cannot_set_up_tls_fails_calls_clearly(
+    sandbox: RunningSandbox, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "missing-bundle.pem"))
+    async with ProlificClient(SecretStr(CANARY_TOKEN), _options(sandbox)) as client:
+        with pytest.raises(NetworkError) as caught:
+            await client.get_batch(SEED_BATCH_ID)
+    assert "could not set up the HTTP client" in caught.value.message
+    assert CANARY_TOKEN not in repr(caught.value)
+
+
+async def test_requests_do_not_retry_failed_imports(prolific: ProlificClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """httpcore imports sniffio on every lock it sets up; without it installed each request paid ~1.4 ms."""
+    await prolific.get_batch(SEED_BATCH_ID)
+    failed: list[str] = []
+    real_import = builtins.__import__
+
+    def recording(name: str, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return real_import(name, *args, **kwargs)
+        except ImportError:
+            failed.append(name)
+            raise
+
+    monkeypatch.setattr(builtins, "__import__", recording)
+    for _ in range(3):
+        await prolific.get_batch(SEED_BATCH_ID)
+    assert failed == []

@@ -1,0 +1,152 @@
+"""The HTTP transport's safe defaults: loopback, access key off loopback, DNS-rebinding checks, limits,
+graceful shutdown."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import httpx2
+import pytest
+from mcp import Client
+from mcp.client.streamable_http import streamable_http_client
+
+from prolific_taskbuilder_mcp.sandbox import SEED_BATCH_ID
+from prolific_taskbuilder_mcp.sandbox.runner import RunningSandbox
+from tests.support.processes import COMMAND, HttpServer, child_env, serve_http
+from tests.support.simulator import CANARY_TOKEN
+
+pytestmark = pytest.mark.anyio
+
+ACCESS_KEY = "access-key-5e4d3c2b1a"
+INITIALIZE = {
+    "jsonrpc": "2.0",
+    "id": 1,
+    "method": "initialize",
+    "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "t", "version": "0"}},
+}
+MCP_HEADERS = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
+
+
+def _post(url: str, body: Any = INITIALIZE, **headers: str) -> httpx.Response:
+    return httpx.post(url, json=body, headers={**MCP_HEADERS, **headers}, timeout=10)
+
+
+def test_binding_off_loopback_without_an_access_key_is_refused() -> None:
+    proc = subprocess.run(
+        [COMMAND, "--transport", "http", "--host", "0.0.0.0", "--port", "0"],  # noqa: S104 - the point of the test
+        env=child_env(PROLIFIC_TOKEN=CANARY_TOKEN),
+        capture_output=True,
+        text=True,
+        timeout=20,
+        stdin=subprocess.DEVNULL,
+    )
+    assert proc.returncode == 2
+    assert "PROLIFIC_MCP_HTTP_KEY" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+
+
+@pytest.fixture
+def keyed_server(sandbox: RunningSandbox, tmp_path: Path) -> Iterator[HttpServer]:
+    env = child_env(PROLIFIC_TOKEN=CANARY_TOKEN, PROLIFIC_URL=sandbox.url, PROLIFIC_MCP_HTTP_KEY=ACCESS_KEY)
+    with serve_http(env, "--host", "0.0.0.0", log=tmp_path / "stderr.log") as server:  # noqa: S104
+        server.url = f"http://127.0.0.1:{server.port}/mcp"
+        yield server
+
+
+def test_requests_without_the_access_key_get_401(keyed_server: HttpServer) -> None:
+    missing = _post(keyed_server.url)
+    assert missing.status_code == 401
+    assert missing.headers["www-authenticate"].startswith("Bearer")
+    assert _post(keyed_server.url, Authorization="Bearer wrong").status_code == 401
+    assert _post(keyed_server.url, Authorization=f"Token {ACCESS_KEY}").status_code == 401
+    assert _post(keyed_server.url, Authorization=f"Bearer {ACCESS_KEY}").status_code == 200
+
+
+async def test_a_client_with_the_access_key_works_and_its_key_is_not_passed_to_prolific(
+    keyed_server: HttpServer, sandbox: RunningSandbox
+) -> None:
+    http_client = httpx2.AsyncClient(headers={"Authorization": f"Bearer {ACCESS_KEY}"})
+    async with http_client, Client(streamable_http_client(keyed_server.url, http_client=http_client)) as client:
+        result = await client.call_tool("get_batch", {"batch_id": SEED_BATCH_ID})
+    # the simulator accepts only the server's own token: the call succeeding proves the client's
+    # Authorization header was not forwarded in its place
+    assert result.is_error is False
+    assert ACCESS_KEY not in keyed_server.stderr()
+
+
+@pytest.fixture
+def local_server(sandbox: RunningSandbox, tmp_path: Path) -> Iterator[HttpServer]:
+    env = child_env(
+        PROLIFIC_TOKEN=CANARY_TOKEN,
+        PROLIFIC_URL=sandbox.url,
+        PROLIFIC_MCP_MAX_REQUEST_BYTES="4096",
+        PROLIFIC_MCP_MAX_SESSIONS="2",
+    )
+    with serve_http(env, log=tmp_path / "stderr.log") as server:
+        yield server
+
+
+@pytest.mark.parametrize("host", ["evil.example", "evil.example:8000", "127.0.0.1.nip.io"])
+def test_a_foreign_host_header_is_refused(local_server: HttpServer, host: str) -> None:
+    assert _post(local_server.url, Host=host).status_code == 421
+
+
+@pytest.mark.parametrize("origin", ["http://evil.example", "https://attacker.test:8443", "null"])
+def test_a_foreign_origin_is_refused(local_server: HttpServer, origin: str) -> None:
+    assert _post(local_server.url, Origin=origin).status_code == 403
+
+
+def test_localhost_forms_are_accepted(local_server: HttpServer) -> None:
+    port = local_server.port
+    assert _post(local_server.url, Host=f"localhost:{port}", Origin=f"http://localhost:{port}").status_code == 200
+
+
+def test_an_oversized_request_body_is_refused(local_server: HttpServer) -> None:
+    huge = {**INITIALIZE, "params": {**INITIALIZE["params"], "padding": "x" * 10_000}}  # type: ignore[dict-item]
+    assert _post(local_server.url, huge).status_code == 413
+
+
+def test_the_number_of_sessions_is_bounded(local_server: HttpServer) -> None:
+    codes = [_post(local_server.url).status_code for _ in range(3)]
+    assert codes[:2] == [200, 200]
+    assert codes[2] >= 400
+
+
+def test_sigterm_shuts_the_http_server_down_gracefully(sandbox: RunningSandbox, tmp_path: Path) -> None:
+    env = child_env(PROLIFIC_TOKEN=CANARY_TOKEN, PROLIFIC_URL=sandbox.url)
+    with serve_http(env, "--log-level", "DEBUG", log=tmp_path / "stderr.log") as server:
+        assert _post(server.url).status_code == 200
+        server.process.send_signal(signal.SIGTERM)
+        assert server.process.wait(timeout=15) == 0
+    assert "Prolific client closed" in server.stderr()
+
+
+def test_sigterm_shuts_the_stdio_server_down_gracefully(sandbox: RunningSandbox, tmp_path: Path) -> None:
+    log = tmp_path / "stderr.log"
+    with log.open("w") as errlog:
+        proc = subprocess.Popen(
+            [COMMAND, "--log-level", "DEBUG"],
+            env=child_env(PROLIFIC_TOKEN=CANARY_TOKEN, PROLIFIC_URL=sandbox.url),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=errlog,
+        )
+    try:
+        assert proc.stdin is not None
+        proc.stdin.write(
+            b'{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25",'
+            b'"capabilities":{},"clientInfo":{"name":"t","version":"0"}}}\n'
+        )
+        proc.stdin.flush()
+        assert proc.stdout is not None
+        assert b'"result"' in proc.stdout.readline()
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=15) == 0
+    finally:
+        proc.kill()
+    assert "Prolific client closed" in log.read_text()

@@ -1,0 +1,47 @@
+"""The canary token must appear nowhere: results, stderr at debug level, exception text, log notifications.
+
+In memory, every tool takes every error path; tests/e2e repeats a sample over stdio and HTTP.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from mcp import Client
+
+from prolific_taskbuilder_mcp.sandbox import SEED_BATCH_ID
+from tests.support.leaks import Logs, debug_stderr, drive_every_error_path
+from tests.support.simulator import CANARY_TOKEN, InProcessSandbox, server_for
+
+pytestmark = pytest.mark.anyio
+__all__ = ["debug_stderr"]  # a fixture, used by name
+
+
+async def test_no_error_path_leaks_the_token_in_memory(sandbox: InProcessSandbox, debug_stderr: io.StringIO) -> None:
+    logs = Logs()
+    server = server_for(sandbox, request_timeout=0.3, call_deadline=0.3, max_attempts=2)
+    async with Client(server, logging_callback=logs, mode="legacy") as client:
+        await client.set_logging_level("debug")  # handshake-era clients opt in with logging/setLevel
+        texts = await drive_every_error_path(client, sandbox)
+    assert texts
+    assert logs.messages  # retries were reported to the client...
+    for text in [*texts, *logs.messages, debug_stderr.getvalue()]:
+        assert CANARY_TOKEN not in text  # ...and nothing carried the token
+
+
+async def test_a_crash_inside_a_tool_leaks_nothing(
+    sandbox: InProcessSandbox, debug_stderr: io.StringIO, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from prolific_taskbuilder_mcp.reads import batches
+
+    def explode(batch: Any) -> Any:
+        raise RuntimeError(f"boom with {CANARY_TOKEN}")
+
+    monkeypatch.setattr(batches, "summarize_batch", explode)
+    async with Client(server_for(sandbox)) as client:
+        result = await client.call_tool("get_batch", {"batch_id": SEED_BATCH_ID})
+    assert result.is_error is True
+    assert CANARY_TOKEN not in result.model_dump_json()
+    assert "boom" not in result.model_dump_json()  # an unexpected exception's text is not shown

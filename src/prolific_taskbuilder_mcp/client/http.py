@@ -118,9 +118,9 @@ class ProlificClient:
     """Async client for the AI Task Builder endpoints. Use as `async with ProlificClient(...)`.
 
     One pooled `httpx.AsyncClient` serves every call for the client's lifetime. It is built in a
-    background thread: loading the CA bundle and httpcore's transport costs 50-70 ms, which would otherwise
-    sit between a client spawning this server and its first answer, and would block the event loop. The
-    first request waits for it if it is not ready yet (it rarely is not).
+    background thread: loading the CA bundle and httpcore's transport takes tens of milliseconds, which
+    would otherwise sit between a client spawning this server and its first answer, and would block the
+    event loop. The first request waits for it if it is not ready yet (it rarely is not).
     """
 
     def __init__(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -11,18 +10,8 @@ from dataclasses import dataclass
 
 import uvicorn
 
+from ..sockets import listening_socket, url_of
 from .app import SandboxState, create_app
-
-
-def bind_loopback(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
-    """A listening socket with TCP_NODELAY (else keep-alive responses stall ~40 ms on loopback)."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    sock.bind((host, port))
-    sock.listen(128)
-    return sock
 
 
 @dataclass
@@ -35,8 +24,7 @@ class RunningSandbox:
 def sandbox_in_thread(state: SandboxState | None = None, host: str = "127.0.0.1") -> Iterator[RunningSandbox]:
     """Serve the simulator on an ephemeral loopback port for the duration of the block."""
     state = state or SandboxState()
-    sock = bind_loopback(host)
-    port = sock.getsockname()[1]
+    sock = listening_socket(host, 0)
     config = uvicorn.Config(create_app(state), log_level="critical", access_log=False, lifespan="off")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
@@ -47,7 +35,7 @@ def sandbox_in_thread(state: SandboxState | None = None, host: str = "127.0.0.1"
             raise RuntimeError("the sandbox did not start")
         time.sleep(0.01)
     try:
-        yield RunningSandbox(url=f"http://{host}:{port}", state=state)
+        yield RunningSandbox(url=url_of(sock), state=state)
     finally:
         server.should_exit = True
         thread.join(timeout=10)
@@ -55,6 +43,6 @@ def sandbox_in_thread(state: SandboxState | None = None, host: str = "127.0.0.1"
 
 
 def serve_forever(host: str, port: int, state: SandboxState) -> None:
-    sock = bind_loopback(host, port)
+    sock = listening_socket(host, port)
     config = uvicorn.Config(create_app(state), log_level="info", lifespan="off")
     uvicorn.Server(config).run(sockets=[sock])

@@ -8,7 +8,6 @@ import json
 import logging
 import os
 import signal
-import socket
 import stat
 import sys
 
@@ -21,6 +20,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..config import Settings
 from ..sdk import lowlevel_server
+from ..sockets import listening_socket, url_of
 from .app import ProlificMCPServer
 
 logger = logging.getLogger(__name__)
@@ -70,7 +70,7 @@ async def _stdin_lines() -> _PipeLines | None:
 
 class _PipeWriter:
     """stdout written by the event loop: the SDK writes and flushes each message in a worker thread, two
-    thread hand-offs per result, which showed as ~9% of a get_batch call's CPU in the server."""
+    thread hand-offs per result, a cost that `make bench` shows."""
 
     def __init__(self, writer: asyncio.StreamWriter) -> None:
         self._writer = writer
@@ -185,23 +185,11 @@ def build_http_app(server: ProlificMCPServer, settings: Settings) -> ASGIApp:
     return app
 
 
-def _listen(host: str, port: int) -> socket.socket:
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    sock.bind((host, port))
-    sock.listen(256)
-    return sock
-
-
 async def run_http(server: ProlificMCPServer, settings: Settings) -> None:
     """Serve Streamable HTTP at /mcp. Binds loopback unless told otherwise; the bound URL goes to stderr."""
     app = build_http_app(server, settings)
-    sock = _listen(settings.host, settings.port)
-    host, port = sock.getsockname()[:2]
-    shown = f"[{host}]" if ":" in host else host
-    sys.stderr.write(f"Serving MCP over Streamable HTTP at http://{shown}:{port}/mcp\n")
+    sock = listening_socket(settings.host, settings.port)
+    sys.stderr.write(f"Serving MCP over Streamable HTTP at {url_of(sock, '/mcp')}\n")
     config = uvicorn.Config(
         app,
         log_level=settings.log_level.lower(),
@@ -228,10 +216,8 @@ def run_http_workers(settings: Settings, argv: list[str]) -> None:
     from uvicorn.supervisors import Multiprocess
 
     os.environ[WORKER_ARGV] = json.dumps(argv)
-    sock = _listen(settings.host, settings.port)
-    host, port = sock.getsockname()[:2]
-    shown = f"[{host}]" if ":" in host else host
-    sys.stderr.write(f"Serving MCP over Streamable HTTP at http://{shown}:{port}/mcp ({settings.workers} workers)\n")
+    sock = listening_socket(settings.host, settings.port)
+    sys.stderr.write(f"Serving MCP over Streamable HTTP at {url_of(sock, '/mcp')} ({settings.workers} workers)\n")
     config = uvicorn.Config(
         f"{__name__}:worker_app",
         factory=True,

@@ -1,0 +1,349 @@
+"""The simulated AI Task Builder endpoints, presigned downloads and test hooks (`/_sandbox/`)."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import io
+import json
+import time
+import zipfile
+from dataclasses import asdict
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from . import data, generate
+from .errors import error_response
+from .state import Fault, SandboxState
+
+
+def _state(request: Request) -> SandboxState:
+    state: SandboxState = request.app.state.sandbox
+    return state
+
+
+async def get_batch(request: Request) -> Response:
+    batch = _state(request).batch(request.path_params["batch_id"])
+    if batch is None:
+        return error_response(404, "Batch not found.")
+    return JSONResponse(batch)
+
+
+async def get_batch_status(request: Request) -> Response:
+    batch = _state(request).batch(request.path_params["batch_id"])
+    if batch is None:
+        return error_response(404, "Batch not found.")
+    return JSONResponse({"status": batch["status"]})
+
+
+async def list_batches(request: Request) -> Response:
+    workspace_id = request.query_params.get("workspace_id")
+    if not workspace_id:
+        return error_response(400, {"workspace_id": ["This field is required."]})
+    state = _state(request)
+    batches = [state.batch(batch_id) for batch_id in list(state.batches)]
+    rows = [b for b in batches if b is not None and b.get("workspace_id") == workspace_id]
+    rows.sort(key=lambda b: str(b.get("created_at")), reverse=True)
+    return _paged(request, rows)
+
+
+def _paged(request: Request, rows: list[dict[str, Any]]) -> Response:
+    """`{"results": [...], "meta": {"count": N}}`, honouring `limit`/`offset` (default: everything)."""
+    window = _limit_offset(request, len(rows))
+    if isinstance(window, Response):
+        return window
+    offset, limit = window
+    return JSONResponse({"results": rows[offset : offset + limit], "meta": {"count": len(rows)}})
+
+
+def _limit_offset(request: Request, total: int) -> tuple[int, int] | Response:
+    """The requested window (default: everything), or a 400 in Prolific's envelope."""
+    try:
+        offset = max(0, int(request.query_params.get("offset", "0")))
+        limit = max(1, int(request.query_params.get("limit", str(total or 1))))
+    except ValueError:
+        return error_response(400, {"limit": ["A valid integer is required."]})
+    return offset, limit
+
+
+_DEPRECATION = {"Deprecation": "true", "Sunset": "Tue, 01 Sep 2026 23:59:59 GMT"}
+
+
+async def get_instructions(request: Request) -> Response:
+    """Deprecated legacy endpoint: Deprecation and Sunset headers on every answer."""
+    state = _state(request)
+    batch = state.batch(request.path_params["batch_id"])
+    if batch is None:
+        return error_response(404, "Batch not found.", _DEPRECATION)
+    if state.legacy_instructions_gone:
+        return error_response(410, "This endpoint was removed. Use batch_items.", _DEPRECATION)
+    rows = [] if batch.get("batch_items") else copy.deepcopy(data.LEGACY_INSTRUCTIONS.get(batch["id"], []))
+    return JSONResponse({"results": rows, "meta": {"count": len(rows)}}, headers=_DEPRECATION)
+
+
+def _responses_page(request: Request, owner_field: str, owner_id: str) -> Response:
+    state = _state(request)
+    total = state.response_count(owner_id)
+    window = _limit_offset(request, total)
+    if isinstance(window, Response):
+        return window
+    offset, limit = window
+    instructions = state.instructions_of(owner_id)
+    stop = min(total, offset + limit)
+    rows = list(generate.responses(owner_id, owner_field, owner_id, instructions, offset, stop)) if instructions else []
+    return JSONResponse({"results": rows, "meta": {"count": total if instructions else 0}})
+
+
+async def get_batch_responses(request: Request) -> Response:
+    batch_id = request.path_params["batch_id"]
+    if _state(request).batch(batch_id) is None:
+        return error_response(404, "Batch not found.")
+    return _responses_page(request, "batch_id", batch_id)
+
+
+def _signed_url(request: Request, kind: str, name: str, expires: float) -> str:
+    signature = hashlib.sha256(f"{kind}/{name}/{int(expires)}".encode()).hexdigest()[:32]
+    base = str(request.base_url).rstrip("/")
+    return f"{base}/_files/{kind}/{name}?Expires={int(expires)}&Signature={signature}"
+
+
+def _iso(epoch: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch))
+
+
+async def get_batch_report(request: Request) -> Response:
+    state = _state(request)
+    batch_id = request.path_params["batch_id"]
+    if state.batch(batch_id) is None:
+        return error_response(404, "Batch not found.")
+    if state.response_count(batch_id) == 0:
+        return JSONResponse({"url": None, "expires_at": None, "http_method": None})
+    expires = state.wall() + state.url_ttl
+    url = _signed_url(request, "reports", f"{batch_id}.csv", expires)
+    return JSONResponse({"url": url, "expires_at": _iso(expires), "http_method": "GET"})
+
+
+def _export_body(request: Request, job: dict[str, Any], with_id: bool) -> dict[str, Any]:
+    if job["status"] == "complete":
+        return {
+            "status": "complete",
+            "url": _signed_url(request, "exports", f"{job['id']}.zip", job["expires"]),
+            "expires_at": _iso(job["expires"]),
+        }
+    if job["status"] == "failed":
+        return {"status": "failed"}
+    return {"status": "generating", "export_id": job["id"]} if with_id else {"status": "generating"}
+
+
+async def request_export(request: Request) -> Response:
+    state = _state(request)
+    kind = "batch" if "batch_id" in request.path_params else "collection"
+    owner_id = request.path_params.get("batch_id") or request.path_params["collection_id"]
+    if kind == "batch":
+        batch = state.batch(owner_id)
+        if batch is None:
+            return error_response(404, "Batch not found.")
+        failing = batch.get("status") == "ERROR"
+    else:
+        if state.lookup("collections", owner_id) is None:
+            return error_response(404, "Collection not found.")
+        failing = False
+    job = state.export_job(kind, owner_id, failing)
+    if job["status"] == "complete":
+        return JSONResponse(_export_body(request, job, with_id=False), status_code=200)
+    return JSONResponse(_export_body(request, job, with_id=True), status_code=202)
+
+
+async def get_export(request: Request) -> Response:
+    state = _state(request)
+    owner_id = request.path_params.get("batch_id") or request.path_params["collection_id"]
+    job = state.poll_export(owner_id, request.path_params["export_id"])
+    if job is None:
+        return error_response(404, "Export not found.")
+    return JSONResponse(_export_body(request, job, with_id=False))
+
+
+async def get_dataset(request: Request) -> Response:
+    dataset = _state(request).lookup("datasets", request.path_params["dataset_id"])
+    if dataset is None:
+        return error_response(404, "Dataset not found.")
+    return JSONResponse(dataset)
+
+
+async def get_dataset_status(request: Request) -> Response:
+    dataset = _state(request).lookup("datasets", request.path_params["dataset_id"])
+    if dataset is None:
+        return error_response(404, "Dataset not found.")
+    status = dataset.get("status")
+    if dataset.get("schema_version") == 4:  # simulator choice, derived from the imports
+        imports = dataset.get("imports") or []
+        if not imports:
+            status = "UNINITIALISED"
+        elif any(i["status"] in ("uninitialised", "queued", "processing") for i in imports):
+            status = "PROCESSING"
+        else:
+            status = "READY"
+    return JSONResponse({"status": status})
+
+
+async def list_collections(request: Request) -> Response:
+    workspace_id = request.query_params.get("workspace_id")
+    if not workspace_id:
+        return error_response(400, {"workspace_id": ["This field is required."]})
+    rows = _state(request).workspace_collections(workspace_id)
+    rows.sort(key=lambda c: str(c.get("created_at")), reverse=True)
+    return _paged(request, rows)
+
+
+async def get_collection(request: Request) -> Response:
+    collection = _state(request).lookup("collections", request.path_params["collection_id"])
+    if collection is None:
+        return error_response(404, "Collection not found.")
+    return JSONResponse(collection)
+
+
+async def get_collection_responses(request: Request) -> Response:
+    state = _state(request)
+    collection_id = request.path_params["collection_id"]
+    if state.lookup("collections", collection_id) is None:
+        return error_response(404, "Collection not found.")
+    if collection_id not in data.COLLECTION_RESPONSE_COUNTS:
+        return error_response(404, "Collection responses are not available yet. Request an export instead.")
+    return _responses_page(request, "collection_id", collection_id)
+
+
+async def users_me(request: Request) -> Response:
+    return JSONResponse(copy.deepcopy(data.USER))
+
+
+async def list_workspaces(request: Request) -> Response:
+    return _paged(request, [copy.deepcopy(w) for w in data.WORKSPACES])
+
+
+# -- presigned downloads (no token: the link is the credential) -----------------------------------
+
+
+async def download(request: Request) -> Response:
+    state = _state(request)
+    kind, name = request.path_params["kind"], request.path_params["name"]
+    try:
+        expires = int(request.query_params.get("Expires", "0"))
+    except ValueError:
+        expires = 0
+    signature = hashlib.sha256(f"{kind}/{name}/{expires}".encode()).hexdigest()[:32]
+    denied = "<Error><Code>AccessDenied</Code><Message>{}</Message></Error>"
+    if request.query_params.get("Signature") != signature:
+        return Response(denied.format("Signature mismatch"), status_code=403, media_type="application/xml")
+    if expires <= state.wall():
+        return Response(denied.format("Request has expired"), status_code=403, media_type="application/xml")
+    owner_id = name.split(".")[0]
+    if kind == "exports":
+        job = state.export(owner_id)
+        if job is None:
+            return Response(denied.format("No such key"), status_code=404, media_type="application/xml")
+        return Response(_export_zip(state, job["kind"], job["owner"]), media_type="application/zip")
+    lines = ["participant_id,task_id,instruction_id,type,answer"]
+    for record in _sample_records(state, "batch_id", owner_id):
+        answer = json.dumps(record["response"]["answer"]).replace('"', '""')
+        lines.append(
+            f"{record['participant_id']},{record['task_id']},{record['response']['instruction_id']},"
+            f'{record["response"]["type"]},"{answer}"'
+        )
+    return Response("\n".join(lines) + "\n", media_type="text/csv")
+
+
+def _sample_records(state: SandboxState, owner_field: str, owner_id: str, limit: int = 1000) -> list[dict[str, Any]]:
+    instructions = state.instructions_of(owner_id)
+    stop = min(limit, state.response_count(owner_id))
+    return list(generate.responses(owner_id, owner_field, owner_id, instructions, 0, stop))
+
+
+def _export_zip(state: SandboxState, kind: str, owner_id: str) -> bytes:
+    """A small but real archive with the documented file names (first 1,000 records only)."""
+    records = _sample_records(state, f"{kind}_id", owner_id)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("README.md", f"# Export of {kind} {owner_id}\n\nSimulated by the embedded sandbox.\n")
+        meta = state.batch(owner_id) if kind == "batch" else state.lookup("collections", owner_id)
+        archive.writestr(f"{kind}.json", json.dumps(meta))
+        name = "responses-by-task.jsonl" if kind == "batch" else "responses.jsonl"
+        archive.writestr(name, "".join(json.dumps(r) + "\n" for r in records))
+    return buffer.getvalue()
+
+
+# -- test hooks ------------------------------------------------------------------------------------
+
+_SETTABLE = frozenset({"processing_delay", "latency", "export_polls", "url_ttl", "legacy_instructions_gone"})
+
+
+async def hook_config(request: Request) -> Response:
+    """Change simulator settings: any of `_SETTABLE`, `response_counts` ({owner id: count}) and
+    `extra_batches` (a number of seed-batch copies, for load tests)."""
+    state = _state(request)
+    body = await request.json()
+    for key, value in body.items():
+        if key in _SETTABLE:
+            setattr(state, key, value)
+        elif key == "response_counts":
+            state.set_response_counts({str(k): int(v) for k, v in value.items()})
+        elif key == "extra_batches":
+            state.add_seed_copies(int(value))
+        else:
+            return JSONResponse({"error": f"unknown setting {key}"}, status_code=400)
+    return JSONResponse({"ok": True})
+
+
+async def hook_faults(request: Request) -> Response:
+    state = _state(request)
+    if request.method == "DELETE":
+        state.clear_faults()
+        return JSONResponse({"faults": []})
+    if request.method == "POST":
+        state.add_fault(Fault(**(await request.json())))
+    return JSONResponse({"faults": [asdict(f) for f in state.faults]})
+
+
+async def hook_stats(request: Request) -> Response:
+    state = _state(request)
+    return JSONResponse({"requests": state.request_count, "by_route": dict(state.requests)})
+
+
+async def hook_reset(request: Request) -> Response:
+    _state(request).reset()
+    return JSONResponse({"reset": True})
+
+
+# -- fault rendering -------------------------------------------------------------------------------
+
+
+def routes() -> list[Route]:
+    api = "/api/v1/data-collection"
+    batch = f"{api}/batches/{{batch_id}}"
+    collection = f"{api}/collections/{{collection_id}}"
+    return [
+        Route(f"{api}/batches", list_batches, methods=["GET"]),
+        Route(batch, get_batch, methods=["GET"]),
+        Route(f"{batch}/status", get_batch_status, methods=["GET"]),
+        Route(f"{batch}/instructions", get_instructions, methods=["GET"]),
+        Route(f"{batch}/responses", get_batch_responses, methods=["GET"]),
+        Route(f"{batch}/report", get_batch_report, methods=["GET"]),
+        Route(f"{batch}/export", request_export, methods=["POST"]),
+        Route(f"{batch}/export/{{export_id}}", get_export, methods=["GET"]),
+        Route(f"{api}/datasets/{{dataset_id}}", get_dataset, methods=["GET"]),
+        Route(f"{api}/datasets/{{dataset_id}}/status", get_dataset_status, methods=["GET"]),
+        Route(f"{api}/collections", list_collections, methods=["GET"]),
+        Route(collection, get_collection, methods=["GET"]),
+        Route(f"{collection}/responses", get_collection_responses, methods=["GET"]),
+        Route(f"{collection}/export", request_export, methods=["POST"]),
+        Route(f"{collection}/export/{{export_id}}", get_export, methods=["GET"]),
+        Route("/api/v1/users/me", users_me, methods=["GET"]),
+        Route("/api/v1/workspaces", list_workspaces, methods=["GET"]),
+        Route("/_files/{kind}/{name}", download, methods=["GET"]),
+        Route("/_sandbox/config", hook_config, methods=["POST"]),
+        Route("/_sandbox/faults", hook_faults, methods=["GET", "POST", "DELETE"]),
+        Route("/_sandbox/stats", hook_stats, methods=["GET"]),
+        Route("/_sandbox/reset", hook_reset, methods=["POST"]),
+    ]

@@ -1,0 +1,212 @@
+"""The simulator's state: seeded data, the clocks, injected faults and request counts. Thread-safe: tests change
+it while a server thread serves it, and routes only go through its methods."""
+
+from __future__ import annotations
+
+import copy
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from . import data, generate
+
+FaultKind = Literal["status", "html", "not_json", "wrong_shape", "delay", "drip", "huge", "reset", "truncated"]
+
+
+@dataclass
+class Fault:
+    """One injected misbehaviour, applied to the next `times` API requests whose path contains `path`."""
+
+    kind: FaultKind = "status"
+    status: int = 500
+    retry_after: str | None = None
+    seconds: float = 0.0
+    times: int | None = 1
+    """How many requests it applies to; None: until cleared."""
+    path: str | None = None
+
+
+@dataclass
+class SandboxState:
+    """Everything the simulator knows. Thread-safe: tests change it while a server thread serves it."""
+
+    token: str | None = "sandbox-token"
+    """The one accepted token; None accepts any non-empty token (the embedded demo)."""
+    processing_delay: float = 20.0
+    """Seconds after start (or reset) at which the PROCESSING batch becomes READY."""
+    latency: float = 0.0
+    """Seconds added to every API response (to simulate a distant upstream)."""
+    clock: Callable[[], float] = time.monotonic
+    wall: Callable[[], float] = time.time
+    """Wall-clock seconds since the epoch, for expiry times of presigned links."""
+    export_polls: int = 2
+    """Status reads an export job stays `generating` for."""
+    url_ttl: float = 3600.0
+    """Seconds a presigned report/export link stays valid."""
+    legacy_instructions_gone: bool = False
+    """When True the deprecated /instructions endpoint answers 410 Gone (its sunset has passed)."""
+    batches: dict[str, dict[str, Any]] = field(default_factory=dict)
+    datasets: dict[str, dict[str, Any]] = field(default_factory=dict)
+    collections: dict[str, dict[str, Any]] = field(default_factory=dict)
+    response_counts: dict[str, int] = field(default_factory=dict)
+    exports: dict[str, dict[str, Any]] = field(default_factory=dict)
+    faults: list[Fault] = field(default_factory=list)
+    requests: Counter[str] = field(default_factory=Counter)
+    started: float = 0.0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        with self._lock:
+            self.batches = {b["id"]: copy.deepcopy(b) for b in data.BATCHES}
+            self.datasets = {d["id"]: copy.deepcopy(d) for d in data.DATASETS}
+            self.collections = {c["id"]: copy.deepcopy(c) for c in data.COLLECTIONS}
+            self.response_counts = {**data.RESPONSE_COUNTS, **data.COLLECTION_RESPONSE_COUNTS}
+            self.exports = {
+                data.READY_BATCH_EXPORT_ID: {
+                    "id": data.READY_BATCH_EXPORT_ID,
+                    "kind": "batch",
+                    "owner": data.READY_BATCH_ID,
+                    "status": "complete",
+                    "polls": 0,
+                    "failing": False,
+                    "expires": self.wall() + self.url_ttl,
+                }
+            }
+            self.export_polls = 2
+            self.legacy_instructions_gone = False
+            self.faults = []
+            self.requests = Counter()
+            self.started = self.clock()
+
+    @property
+    def request_count(self) -> int:
+        with self._lock:
+            return sum(self.requests.values())
+
+    def add_fault(self, fault: Fault) -> None:
+        with self._lock:
+            self.faults.append(fault)
+
+    def clear_faults(self) -> None:
+        with self._lock:
+            self.faults = []
+
+    def record(self, method: str, path: str) -> Fault | None:
+        """Count one API request; return the fault to apply to it, if any."""
+        with self._lock:
+            self.requests[f"{method} {path}"] += 1
+            for fault in self.faults:
+                if fault.path is None or fault.path in path:
+                    if fault.times is not None:
+                        fault.times -= 1
+                        if fault.times <= 0:
+                            self.faults.remove(fault)
+                    return fault
+        return None
+
+    def batch(self, batch_id: str) -> dict[str, Any] | None:
+        with self._lock:
+            batch = self.batches.get(batch_id)
+            if batch is None:
+                return None
+            if (
+                batch_id == data.PROCESSING_BATCH_ID
+                and batch["status"] == "PROCESSING"
+                and self.clock() - self.started >= self.processing_delay
+            ):
+                batch.update(data.PROCESSING_BATCH_WHEN_READY)
+            return copy.deepcopy(batch)
+
+    def workspace_collections(self, workspace_id: str) -> list[dict[str, Any]]:
+        """Copies of a workspace's collections, each with its page count (`item_count`)."""
+        with self._lock:
+            return [
+                {**copy.deepcopy(c), "item_count": len(c.get("collection_items") or [])}
+                for c in self.collections.values()
+                if c.get("workspace_id") == workspace_id
+            ]
+
+    def set_response_counts(self, counts: dict[str, int]) -> None:
+        with self._lock:
+            self.response_counts.update(counts)
+
+    def add_seed_copies(self, count: int) -> None:
+        """Copies of the seed batch with ids 00000000-0000-4000-8000-<n> (for load tests)."""
+        with self._lock:
+            for n in range(count):
+                batch_id = f"00000000-0000-4000-8000-{n:012d}"
+                self.batches[batch_id] = {**copy.deepcopy(data.SEED_BATCH), "id": batch_id}
+
+    def export(self, export_id: str) -> dict[str, Any] | None:
+        with self._lock:
+            job = self.exports.get(export_id)
+            return None if job is None else dict(job)
+
+    def lookup(self, table: Literal["datasets", "collections"], key: str) -> dict[str, Any] | None:
+        """A copy of one dataset or collection (callers may change it freely), or None."""
+        with self._lock:
+            found = getattr(self, table).get(key)
+            return None if found is None else copy.deepcopy(found)
+
+    def instructions_of(self, owner_id: str) -> list[dict[str, Any]]:
+        """The answerable instructions of a batch (layout or legacy) or a collection."""
+        with self._lock:
+            batch = self.batches.get(owner_id)
+            collection = self.collections.get(owner_id)
+            if batch is not None:
+                items = batch.get("batch_items")
+                found = generate.layout_instructions(items) if items else data.LEGACY_INSTRUCTIONS.get(owner_id, [])
+            elif collection is not None:
+                found = [
+                    item for page in collection.get("collection_items") or [] for item in page.get("page_items") or []
+                ]
+            else:
+                found = []
+            return generate.answerable(copy.deepcopy(found))
+
+    def response_count(self, owner_id: str) -> int:
+        with self._lock:
+            batch = self.batches.get(owner_id)
+            if batch is not None and batch.get("status") != "READY":
+                return 0
+            return self.response_counts.get(owner_id, 0)
+
+    def export_job(self, kind: str, owner_id: str, failing: bool) -> dict[str, Any]:
+        """The owner's current export job, or a new one."""
+        with self._lock:
+            for job in self.exports.values():
+                if job["owner"] == owner_id and job["status"] != "failed":
+                    if job["status"] == "complete" and job["expires"] <= self.wall():
+                        continue
+                    return job
+            export_id = f"0194e000-0000-7000-8000-{len(self.exports) + 1:012x}"
+            job = {
+                "id": export_id,
+                "kind": kind,
+                "owner": owner_id,
+                "status": "generating",
+                "polls": 0,
+                "failing": failing,
+                "expires": 0.0,
+            }
+            self.exports[export_id] = job
+            return job
+
+    def poll_export(self, owner_id: str, export_id: str) -> dict[str, Any] | None:
+        with self._lock:
+            job = self.exports.get(export_id)
+            if job is None or job["owner"] != owner_id:
+                return None
+            if job["status"] == "generating":
+                job["polls"] += 1
+                if job["polls"] >= self.export_polls:
+                    job["status"] = "failed" if job["failing"] else "complete"
+            if job["status"] == "complete" and job["expires"] <= self.wall():
+                job["expires"] = self.wall() + self.url_ttl  # re-polling refreshes an expired link
+            return dict(job)

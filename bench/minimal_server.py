@@ -2,7 +2,8 @@
 
 Not product code. It has what any real server needs and nothing more: one pooled httpx client, the token
 header, the JSON returned as structured content. No validation, retries, coalescing or summaries.
-Run: PROLIFIC_TOKEN=... PROLIFIC_URL=... python bench/minimal_server.py (stdio).
+Run: PROLIFIC_TOKEN=... PROLIFIC_URL=... python bench/minimal_server.py (stdio); bench/minimal_http.py serves
+`http_app` over Streamable HTTP.
 """
 
 from __future__ import annotations
@@ -34,6 +35,12 @@ async def get_batch(batch_id: str, ctx: Context[httpx.AsyncClient, Any]) -> dict
     response.raise_for_status()
     data: dict[str, Any] = response.json()
     return data
+
+
+def http_app() -> Any:
+    """The same server over Streamable HTTP at /mcp (what uvicorn runs, one app per worker)."""
+    stateless = os.environ.get("MINIMAL_STATELESS") == "1"
+    return server.streamable_http_app(streamable_http_path="/mcp", host="127.0.0.1", stateless_http=stateless)
 
 
 if __name__ == "__main__":

@@ -66,17 +66,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     except ConfigError as exc:
         sys.stderr.write(str(exc) + "\n")
         raise SystemExit(2) from None
-    from .logs import configure_logging
-
-    configure_logging(settings.log_level, [s for s in (settings.token, settings.http_key) if s is not None])
     if settings.demo:
         _print_demo_intro(settings)
     if settings.workers > 1:
-        from .server.transports import run_http_workers
+        from .workers import exec_supervisor
 
-        with contextlib.suppress(KeyboardInterrupt):
-            run_http_workers(settings, list(sys.argv[1:] if argv is None else argv))
-        return
+        worker_argv = list(sys.argv[1:] if argv is None else argv)
+        exec_supervisor(settings.host, settings.port, settings.workers, settings.log_level, worker_argv)
+    from .logs import configure_logging
+
+    configure_logging(settings.log_level, [s for s in (settings.token, settings.http_key) if s is not None])
     # uvicorn re-raises SIGTERM after its graceful shutdown: make that a clean exit, not a kill.
     signal.signal(signal.SIGTERM, _exit_cleanly)
     with contextlib.suppress(KeyboardInterrupt):

@@ -203,40 +203,11 @@ async def run_http(server: ProlificMCPServer, settings: Settings) -> None:
         sock.close()
 
 
-WORKER_ARGV = "PROLIFIC_MCP_WORKER_ARGV"
-"""How worker processes get the parent's command-line flags (they re-read the same environment)."""
-
-
-def run_http_workers(settings: Settings, argv: list[str]) -> None:
-    """Serve stateless Streamable HTTP from `settings.workers` processes sharing one listening socket.
-
-    Each worker builds its own server (and its own pooled Prolific client) from the same flags and
-    environment; uvicorn's supervisor restarts a worker that dies and forwards SIGTERM/SIGINT.
-    """
-    from uvicorn.supervisors import Multiprocess
-
-    os.environ[WORKER_ARGV] = json.dumps(argv)
-    sock = listening_socket(settings.host, settings.port)
-    sys.stderr.write(f"Serving MCP over Streamable HTTP at {url_of(sock, '/mcp')} ({settings.workers} workers)\n")
-    config = uvicorn.Config(
-        f"{__name__}:worker_app",
-        factory=True,
-        workers=settings.workers,
-        log_level=settings.log_level.lower(),
-        access_log=False,
-        log_config=None,
-        timeout_graceful_shutdown=10,
-    )
-    try:
-        Multiprocess(config, sockets=[sock]).run()
-    finally:
-        sock.close()
-
-
 def worker_app() -> ASGIApp:
-    """The ASGI app of one HTTP worker process (uvicorn calls this factory in the child)."""
+    """The ASGI app of one HTTP worker process (uvicorn calls this factory in each worker; see workers.py)."""
     from ..config import load_settings
     from ..logs import configure_logging
+    from ..workers import WORKER_ARGV
     from .app import create_server
 
     settings = load_settings(json.loads(os.environ.get(WORKER_ARGV, "[]")))

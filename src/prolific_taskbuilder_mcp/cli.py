@@ -60,6 +60,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     warnings.filterwarnings("ignore", message="The logging capability is deprecated")
     try:
         settings = load_settings(argv)
+        if not settings.demo and settings.workers == 1:
+            from .client import tls
+
+            tls.prepare()  # the CA bundle loads while the rest of the server imports
         from .server.toolsets import select
 
         select(settings.toolsets)

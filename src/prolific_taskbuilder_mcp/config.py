@@ -181,6 +181,14 @@ class Settings(BaseModel):
         ge=1,
         le=64,
     )
+    cache_dir: str | None = setting(
+        None,
+        env="PROLIFIC_MCP_CACHE_DIR",
+        flag="--cache-dir",
+        shown="the user cache folder",
+        help="where the tool-schema cache lives (it spares each start-up generating the schemas); `off` for none",
+        max_length=4096,
+    )
     demo: bool = setting(False, env=None, flag="--demo", help="use the embedded simulator (no network, any token)")
 
     @field_validator("toolsets", mode="before")

@@ -43,3 +43,41 @@ def connection_state(session: Any) -> dict[str, Any] | None:
     connection = getattr(session, "_connection", None)
     state = getattr(connection, "state", None)
     return state if isinstance(state, dict) else None
+
+
+def tool_from_parts(
+    fn: Callable[..., Any],
+    *,
+    name: str,
+    title: str,
+    description: str,
+    annotations: Any,
+    parameters: dict[str, Any],
+    output_schema: dict[str, Any],
+    output_model: Any,
+    context_kwarg: str | None,
+) -> Any:
+    """The SDK's `Tool` for `fn` with schemas computed earlier by `Tool.from_function` for this very code.
+
+    `Tool.from_function` spends most of its time generating JSON Schemas with pydantic (about two thirds of this
+    server's start-up work); server/schemas.py caches what it produced, keyed by a fingerprint of the source,
+    and rebuilds the tool here from the SDK's public pieces: the argument model (`func_metadata`, without output
+    inference) and `FuncMetadata` given the output schema, which then derives nothing. A test checks that a tool
+    built here equals one from `Tool.from_function` in every field the SDK reads.
+    """
+    from mcp.server.mcpserver.tools import Tool
+    from mcp.server.mcpserver.utilities.func_metadata import FuncMetadata, func_metadata
+
+    arguments = func_metadata(fn, skip_names=[context_kwarg] if context_kwarg else [], structured_output=False)
+    metadata = FuncMetadata(arg_model=arguments.arg_model, output_schema=output_schema, output_model=output_model)
+    return Tool(
+        fn=fn,
+        name=name,
+        title=title,
+        description=description,
+        parameters=parameters,
+        fn_metadata=metadata,
+        is_async=True,
+        context_kwarg=context_kwarg,
+        annotations=annotations,
+    )

@@ -26,6 +26,7 @@ from prolific_taskbuilder_mcp.client import (
     UnauthorizedError,
     UnexpectedResponseError,
     UpstreamError,
+    tls,
 )
 from prolific_taskbuilder_mcp.sandbox import SEED_BATCH_ID, Fault
 from prolific_taskbuilder_mcp.sandbox.runner import RunningSandbox
@@ -299,11 +300,28 @@ async def test_a_client_that_cannot_set_up_tls_fails_calls_clearly(
     sandbox: RunningSandbox, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "missing-bundle.pem"))
+    monkeypatch.setattr(tls, "_context", None)  # built once per process: build it again, with the bad bundle
     async with ProlificClient(SecretStr(CANARY_TOKEN), _options(sandbox)) as client:
         with pytest.raises(NetworkError) as caught:
             await client.get_batch(SEED_BATCH_ID)
     assert "could not set up the HTTP client" in caught.value.message
     assert CANARY_TOKEN not in repr(caught.value)
+
+
+def test_the_tls_context_is_built_once_per_process_off_the_main_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tls, "_context", None)
+    built_in: list[str] = []
+    real = httpx.create_ssl_context
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        built_in.append(threading.current_thread().name)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(httpx, "create_ssl_context", recording)
+    first = tls.prepare()
+    assert tls.prepare() is first
+    assert first.result(timeout=10).verify_mode.name == "CERT_REQUIRED"
+    assert built_in == ["prolific-tls-setup"]
 
 
 async def test_requests_do_not_retry_failed_imports(prolific: ProlificClient, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -53,20 +53,23 @@ async def test_two_workers_serve_concurrent_clients_without_errors(sandbox: Runn
                 tg.start_soon(one_client)
         assert outcomes == [True] * 40
         assert CANARY_TOKEN not in log.read_text()
-        # The supervisor (the pid we started, after exec) holds uvicorn and the socket, not the app: none of
-        # pydantic's or the SDK's code is mapped into it, while each worker has both.
-        supervisor = server.process.pid
-        assert "prolific_taskbuilder_mcp.workers" in Path(f"/proc/{supervisor}/cmdline").read_bytes().decode()
-        assert "pydantic_core" not in Path(f"/proc/{supervisor}/maps").read_text()
-        assert "/mcp/" not in Path(f"/proc/{supervisor}/maps").read_text()  # no SDK bytecode mapped either
-        workers = [
-            int(pid.name)
-            for pid in Path("/proc").iterdir()
-            if pid.name.isdigit() and _parent(int(pid.name)) == supervisor and _is_worker(int(pid.name))
-        ]
-        assert len(workers) == 2
-        for worker in workers:
-            assert "pydantic_core" in Path(f"/proc/{worker}/maps").read_text()
+        _check_the_supervisor_is_lean(server.process.pid)
+
+
+def _check_the_supervisor_is_lean(supervisor: int) -> None:
+    """The supervisor (the pid we started, after exec) holds uvicorn and the socket, not the app: none of
+    pydantic's or the SDK's code is mapped into it, while each worker has both."""
+    assert "prolific_taskbuilder_mcp.workers" in Path(f"/proc/{supervisor}/cmdline").read_bytes().decode()
+    assert "pydantic_core" not in Path(f"/proc/{supervisor}/maps").read_text()
+    assert "/mcp/" not in Path(f"/proc/{supervisor}/maps").read_text()  # no SDK bytecode mapped either
+    workers = [
+        int(pid.name)
+        for pid in Path("/proc").iterdir()
+        if pid.name.isdigit() and _parent(int(pid.name)) == supervisor and _is_worker(int(pid.name))
+    ]
+    assert len(workers) == 2
+    for worker in workers:
+        assert "pydantic_core" in Path(f"/proc/{worker}/maps").read_text()
 
 
 def _parent(pid: int) -> int | None:

@@ -177,3 +177,14 @@ def test_sanitizing_twice_gives_the_same_result(text: str, limit: int) -> None:
     once = sanitize(text, limit)
     assert sanitize(once, limit) == once
     assert len(once) <= limit
+
+
+@pytest.mark.parametrize(
+    "values", [[3.0], [1.0, 2.0], [5.0, -1.0, 2.5], [0.1, 0.1, 9.0, 4.0], list(map(float, range(101)))]
+)
+def test_the_median_is_the_statistics_median(values: list[float]) -> None:
+    import statistics
+
+    from prolific_taskbuilder_mcp.summaries.responses import _median
+
+    assert _median(values) == statistics.median(values)

@@ -16,7 +16,6 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Mappi
 from concurrent.futures import Future
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from email.utils import parsedate_to_datetime
 from typing import Any, Literal, TypeVar
 
 import anyio
@@ -24,6 +23,7 @@ import httpx
 from pydantic import BaseModel, SecretStr, ValidationError
 
 from .. import __version__
+from . import tls
 from .clock import REAL_CLOCK, Clock
 from .errors import (
     ClientRequestError,
@@ -118,9 +118,9 @@ class ProlificClient:
     """Async client for the AI Task Builder endpoints. Use as `async with ProlificClient(...)`.
 
     One pooled `httpx.AsyncClient` serves every call for the client's lifetime. It is built in a
-    background thread: loading the CA bundle and httpcore's transport takes tens of milliseconds, which
-    would otherwise sit between a client spawning this server and its first answer, and would block the
-    event loop. The first request waits for it if it is not ready yet (it rarely is not).
+    background thread, with the TLS context `tls.prepare()` started earlier (loading the CA bundle takes tens
+    of milliseconds, which would otherwise sit between a client spawning this server and its first answer,
+    and would block the event loop). The first request waits for it if it is not ready yet.
     """
 
     def __init__(
@@ -144,6 +144,7 @@ class ProlificClient:
                 timeout=httpx.Timeout(self.options.request_timeout),
                 follow_redirects=False,
                 transport=transport,
+                verify=tls.prepare().result() if transport is None else True,
                 limits=httpx.Limits(max_connections=50, max_keepalive_connections=20),
             )
 
@@ -558,6 +559,8 @@ def _retry_after(headers: httpx.Headers) -> float | None:
     except ValueError:
         pass
     try:
+        from email.utils import parsedate_to_datetime  # only for an HTTP-date Retry-After
+
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None

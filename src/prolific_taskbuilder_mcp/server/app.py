@@ -153,7 +153,7 @@ def create_server(
         instructions=INSTRUCTIONS,
         lifespan=lifespan,
         log_level=settings.log_level,
-        tools=build_tools(spec for toolset in toolsets for spec in toolset.tools),
+        tools=build_tools([spec for toolset in toolsets for spec in toolset.tools], settings.cache_dir),
     )
     _register(server, toolsets)
     server.completion()(completion_handler(runtime))  # type: ignore[no-untyped-call]

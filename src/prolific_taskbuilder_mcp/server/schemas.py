@@ -7,17 +7,40 @@ input schemas, so those are rewritten: titles dropped (names and descriptions re
 into `type: [T, "null"]`, defaults dropped from output schemas (an output has no defaults), definitions used once
 inlined. The validation meaning is unchanged; tests validate real results against the compacted schemas, and
 tests/snapshots/tools/ holds what each tool looks like to a client.
+
+Cached, not committed: generating the schemas is most of this server's start-up work, and clients spawn stdio
+servers often. The first start of a given version of the code builds every tool with `Tool.from_function` and
+writes the compacted schemas to a cache file named by a fingerprint of the package's source and the versions of
+Python, the SDK and pydantic; later starts of the same code read it (`sdk.tool_from_parts`). Any change to the
+code or those versions changes the fingerprint, so a stale cache is never read; an unreadable or unwritable
+cache only means generating again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import hashlib
+import inspect
+import json
+import logging
+import os
+import platform
+import sys
+import time
+import typing
+from collections.abc import Callable, Sequence
+from importlib.metadata import version
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from mcp.server.mcpserver.tools import Tool
 
     from ..tools._common import ToolSpec
+
+logger = logging.getLogger(__name__)
+
+PACKAGE_ROOT = Path(__file__).resolve().parents[1]
+_STALE_AFTER = 24 * 3600.0
 
 _MAPS_OF_SCHEMAS = ("properties", "$defs", "patternProperties")
 _LISTS_OF_SCHEMAS = ("anyOf", "oneOf", "allOf", "prefixItems")
@@ -113,22 +136,123 @@ _BUILT: dict[tuple[Callable[..., Any], str], Tool] = {}
 
 def build_tool(spec: ToolSpec) -> Tool:
     """The SDK's tool for `spec` (`Tool.from_function`, with all its checks), its schemas compacted."""
+    from mcp.server.mcpserver.tools import Tool
+
     key = (spec.fn, spec.title)
     if key not in _BUILT:
-        _BUILT[key] = _build(spec)
+        tool = Tool.from_function(spec.fn, title=spec.title, description=spec.description, annotations=spec.annotations)
+        tool.parameters = compact_schema(tool.parameters)
+        metadata = tool.fn_metadata
+        if metadata.output_schema is not None:
+            metadata.output_schema = inline_single_use_defs(compact_schema(metadata.output_schema, output=True))
+        _BUILT[key] = tool
     return _BUILT[key]
 
 
-def _build(spec: ToolSpec) -> Tool:
-    from mcp.server.mcpserver.tools import Tool
+def build_tools(specs: Sequence[ToolSpec], cache_dir: str | None = None) -> list[Tool]:
+    """The tools for `specs`: from this process's memo, else the schema cache, else `Tool.from_function`.
 
-    tool = Tool.from_function(spec.fn, title=spec.title, description=spec.description, annotations=spec.annotations)
-    tool.parameters = compact_schema(tool.parameters)
-    metadata = tool.fn_metadata
-    if metadata.output_schema is not None:
-        metadata.output_schema = inline_single_use_defs(compact_schema(metadata.output_schema, output=True))
+    `cache_dir`: the cache's folder (PROLIFIC_MCP_CACHE_DIR); None for the user's cache folder, "off" for none.
+    """
+    if all((spec.fn, spec.title) in _BUILT for spec in specs):
+        return [build_tool(spec) for spec in specs]
+    directory = cache_folder(cache_dir)
+    path = directory / f"tools-{fingerprint()}.json" if directory is not None else None
+    cached = _read_cache(path)
+    tools = []
+    for spec in specs:
+        entry = cached.get(spec.name)
+        if (spec.fn, spec.title) not in _BUILT and entry is not None and entry.get("title") == spec.title:
+            _BUILT[(spec.fn, spec.title)] = _from_cache(spec, entry)
+        tools.append(build_tool(spec))
+    missing = [tool for tool in tools if tool.name not in cached]
+    if missing and path is not None:
+        _write_cache(path, {**cached, **{tool.name: _cache_entry(tool) for tool in missing}})
+    return tools
+
+
+def cache_folder(configured: str | None) -> Path | None:
+    """The configured folder; None (no cache) for "off"; else the user's cache folder (XDG_CACHE_HOME, ~/.cache,
+    or LOCALAPPDATA on Windows)."""
+    if configured is not None:
+        return None if configured.strip().lower() in ("off", "") else Path(configured).expanduser()
+    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
+        return Path(os.environ["LOCALAPPDATA"]) / "prolific-taskbuilder-mcp"
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "prolific-taskbuilder-mcp"
+
+
+def fingerprint() -> str:
+    """What the schemas depend on: every source file of the package (by path, size and modification time, as
+    Python's own bytecode cache judges them), and the Python, SDK and pydantic versions."""
+    digest = hashlib.sha256()
+    for part in (platform.python_version(), version("mcp"), version("pydantic"), str(PACKAGE_ROOT)):
+        digest.update(part.encode() + b"\0")
+    for source in sorted(PACKAGE_ROOT.rglob("*.py")):
+        stat = source.stat()
+        digest.update(f"{source.relative_to(PACKAGE_ROOT)}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+    return digest.hexdigest()[:32]
+
+
+def _cache_entry(tool: Tool) -> dict[str, Any]:
+    return {
+        "title": tool.title,
+        "inputSchema": tool.parameters,
+        "outputSchema": tool.output_schema,
+        "context_kwarg": tool.context_kwarg,
+    }
+
+
+def _from_cache(spec: ToolSpec, entry: dict[str, Any]) -> Tool:
+    from ..sdk import tool_from_parts
+
+    tool: Tool = tool_from_parts(
+        spec.fn,
+        name=spec.name,
+        title=spec.title,
+        description=spec.description,
+        annotations=spec.annotations,
+        parameters=entry["inputSchema"],
+        output_schema=entry["outputSchema"],
+        output_model=output_model(spec),
+        context_kwarg=entry["context_kwarg"],
+    )
     return tool
 
 
-def build_tools(specs: Iterable[ToolSpec]) -> list[Tool]:
-    return [build_tool(spec) for spec in specs]
+def output_model(spec: ToolSpec) -> Any:
+    """The model in a tool's `Annotated[CallToolResult, OutputModel]` return annotation."""
+    returned = typing.get_type_hints(spec.fn, include_extras=True).get("return")
+    arguments = typing.get_args(returned)
+    if len(arguments) != 2 or not inspect.isclass(arguments[1]):
+        raise TypeError(f"{spec.name} must return Annotated[CallToolResult, OutputModel]")
+    return arguments[1]
+
+
+def _read_cache(path: Path | None) -> dict[str, Any]:
+    if path is None:
+        return {}
+    try:
+        loaded = json.loads(path.read_text(encoding="utf-8"))
+        os.utime(path)  # in use: not stale
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        logger.debug("tool schema cache unreadable (%s); generating the schemas", type(exc).__name__)
+        return {}
+    return loaded if isinstance(loaded, dict) else {}
+
+
+def _write_cache(path: Path, entries: dict[str, Any]) -> None:
+    """Atomically (a temporary file renamed into place), so concurrent starts never read half a file. Caches of
+    other versions of the code unused for a day are removed (another install may still be using a newer one)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(entries, separators=(",", ":")), encoding="utf-8")
+        temporary.replace(path)
+        for other in path.parent.glob("tools-*.json"):
+            if other != path and time.time() - other.stat().st_mtime > _STALE_AFTER:
+                other.unlink(missing_ok=True)
+    except OSError as exc:
+        logger.debug("tool schema cache not written (%s)", type(exc).__name__)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import random
-import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -385,7 +384,7 @@ class ResponseAggregator:
                     unit=unit or None,
                     count=q.numbers_seen[unit],
                     min=q.minmax[unit][0],
-                    median=round(statistics.median(sample), 4),
+                    median=round(_median(sample), 4),
                     max=q.minmax[unit][1],
                     median_is_estimate=q.numbers_seen[unit] > len(sample),
                 )
@@ -441,3 +440,10 @@ def render_summary_text(summary: ResponsesSummary) -> str:
     if not summary.responses:
         lines.append("No responses yet: participants answer once the batch is attached to a published study.")
     return "\n".join(lines)
+
+
+def _median(values: list[float]) -> float:
+    """The median of a non-empty sample (statistics.median, without importing the module at start-up)."""
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2

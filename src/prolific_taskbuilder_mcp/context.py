@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from mcp.server.mcpserver import Context
 
@@ -57,8 +57,11 @@ class AppContext:
     clock: Clock = REAL_CLOCK
 
 
-Ctx: TypeAlias = Context[AppContext, Any]
-"""The MCP context our handlers receive (the lifespan yields an AppContext)."""
+if TYPE_CHECKING:
+    Ctx: TypeAlias = Context[AppContext, Any]
+    """The MCP context our handlers receive (the lifespan yields an AppContext)."""
+else:
+    Ctx = Context  # what the SDK looks for at run time; parametrising the pydantic generic costs start-up time
 
 
 def app_context(ctx: Ctx) -> AppContext:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import json
 import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -341,3 +342,27 @@ async def test_requests_do_not_retry_failed_imports(prolific: ProlificClient, mo
     for _ in range(3):
         await prolific.get_batch(SEED_BATCH_ID)
     assert failed == []
+
+
+def _answering(body: bytes, content_type: str = "application/json") -> httpx.MockTransport:
+    return httpx.MockTransport(
+        lambda request: httpx.Response(200, content=body, headers={"Content-Type": content_type})
+    )
+
+
+async def test_json_nested_too_deeply_is_a_clear_unexpected_response() -> None:
+    body = b"[" * 100_000 + b"]" * 100_000
+    async with ProlificClient(SecretStr(CANARY_TOKEN), transport=_answering(body)) as client:
+        with pytest.raises(UnexpectedResponseError) as caught:
+            await client.get_batch(SEED_BATCH_ID)
+    assert "cannot read" in caught.value.message
+    assert "nested too deeply" in caught.value.message
+
+
+async def test_a_list_row_of_an_unexpected_shape_names_the_field_that_surprised_us() -> None:
+    body = json.dumps({"results": [{"id": 7, "name": "x"}], "meta": {"count": 1}}).encode()
+    async with ProlificClient(SecretStr(CANARY_TOKEN), transport=_answering(body)) as client:
+        with pytest.raises(UnexpectedResponseError) as caught:
+            await client.list_batches("6278acb09062db3b35bcbeb0")
+    assert "field id" in caught.value.message
+    assert "7" not in caught.value.message.replace("(status 200)", "")  # upstream values are not echoed

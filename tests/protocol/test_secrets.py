@@ -6,6 +6,7 @@ In memory, every tool takes every error path; tests/e2e repeats a sample over st
 from __future__ import annotations
 
 import io
+import logging
 from typing import Any
 
 import pytest
@@ -45,3 +46,51 @@ async def test_a_crash_inside_a_tool_leaks_nothing(
     assert result.is_error is True
     assert CANARY_TOKEN not in result.model_dump_json()
     assert "boom" not in result.model_dump_json()  # an unexpected exception's text is not shown
+
+
+async def test_a_crash_names_the_tool_says_what_to_try_and_logs_one_redacted_traceback(
+    sandbox: InProcessSandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pydantic import SecretStr
+
+    from prolific_taskbuilder_mcp.logs import configure_logging
+    from prolific_taskbuilder_mcp.reads import batches
+
+    def explode(batch: Any) -> Any:
+        raise RuntimeError(f"boom with {CANARY_TOKEN}")
+
+    monkeypatch.setattr(batches, "summarize_batch", explode)
+    buffer = io.StringIO()
+    monkeypatch.setattr("sys.stderr", buffer)
+    configure_logging("INFO", [SecretStr(CANARY_TOKEN)])  # as the command line sets it up
+    try:
+        async with Client(server_for(sandbox)) as client:
+            result = await client.call_tool("get_batch", {"batch_id": SEED_BATCH_ID})
+    finally:
+        logging.getLogger().handlers.clear()
+    text = result.content[0].text  # type: ignore[union-attr]
+    assert result.is_error is True
+    assert "get_batch failed inside this server (RuntimeError)" in text
+    assert "Try the call again" in text
+    assert "Invalid arguments" not in text
+    stderr = buffer.getvalue()
+    assert stderr.count("Traceback (most recent call last)") == 1
+    assert "Tool get_batch failed unexpectedly" in stderr
+    assert "boom with" in stderr  # the details are for the maintainers...
+    assert CANARY_TOKEN not in stderr  # ...with the token masked
+
+
+async def test_a_surprising_upstream_shape_is_prolifics_not_the_callers(sandbox: InProcessSandbox) -> None:
+    """A list row whose id is a number: reported as Prolific's answer, naming the field, never as bad arguments."""
+    from prolific_taskbuilder_mcp.sandbox import data
+
+    odd = {**data.SEED_BATCH, "id": 12345}
+    sandbox.state.batches["odd"] = odd
+    async with Client(server_for(sandbox)) as client:
+        result = await client.call_tool("list_batches", {"workspace_id": data.WORKSPACE_ID})
+    text = result.content[0].text  # type: ignore[union-attr]
+    assert result.is_error is True
+    assert "Invalid arguments" not in text
+    assert "Nothing was sent to Prolific" not in text
+    assert "Prolific returned an unexpected response" in text
+    assert "field id" in text

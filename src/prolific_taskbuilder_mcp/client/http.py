@@ -200,7 +200,7 @@ class ProlificClient:
         """GET /batches/{batch_id}/instructions: deprecated (sunset 2026-09-01); a bare array or `results`."""
         data = await self._get_json(_path("data-collection", "batches", batch_id, "instructions"))
         rows = data if isinstance(data, list) else _results(data, "instructions")
-        return [Instruction.model_validate(row) for row in rows if isinstance(row, dict)]
+        return [_parse(Instruction, row, "an instruction") for row in rows if isinstance(row, dict)]
 
     async def get_responses(
         self, kind: OwnerKind, owner_id: str, *, offset: int = 0, limit: int = 500
@@ -291,7 +291,7 @@ class ProlificClient:
         query = {**params, "limit": str(limit), "offset": str(offset)}
         data = await self._get_json(path, query)
         rows = _results(data, "responses")
-        items = [model.model_validate(row) for row in rows if isinstance(row, dict)]
+        items = [_parse(model, row, f"a list of {model.__name__} records") for row in rows if isinstance(row, dict)]
         return Page(items=items, total=_meta_count(data), skipped=len(rows) - len(items), raw_count=len(rows))
 
     async def _call_json(self, method: str, path: str, *, retry: bool) -> Any:
@@ -416,6 +416,12 @@ class ProlificClient:
                 f"Prolific returned an unexpected response (status {response.status_code}): the body is not JSON",
                 status=response.status_code,
             ) from None
+        except RecursionError:
+            raise UnexpectedResponseError(
+                f"Prolific returned a body we cannot read (status {response.status_code}): its JSON is nested "
+                "too deeply",
+                status=response.status_code,
+            ) from None
 
 
 # -- helpers (pure) --------------------------------------------------------------------------------
@@ -475,12 +481,28 @@ def _first_id(page: Page[Any]) -> str | None:
 
 
 def _parse(model: type[ModelT], data: Any, what: str) -> ModelT:
+    """Prolific's JSON as our model; a shape we do not expect is Prolific's surprise (with the field that
+    surprised us), never the caller's mistake."""
     try:
         return model.model_validate(data)
-    except ValidationError:
+    except ValidationError as exc:
         raise UnexpectedResponseError(
-            f"Prolific returned an unexpected response (status 200): it is not {what}", status=200
+            f"Prolific returned an unexpected response (status 200): it is not {what}{_surprise(exc)}", status=200
         ) from None
+    except RecursionError:
+        raise UnexpectedResponseError(
+            f"Prolific returned a body we cannot read (status 200): {what} nested too deeply", status=200
+        ) from None
+
+
+def _surprise(exc: ValidationError) -> str:
+    """The first field that did not match, and how (no values: they are upstream-controlled)."""
+    errors = exc.errors(include_input=False, include_url=False)
+    if not errors:
+        return ""
+    first = errors[0]
+    where = ".".join(str(part) for part in first["loc"]) or "the body"
+    return f" (field {clean_text(where, 80)}: {clean_text(first['msg'], 120)})"
 
 
 def _backoff(attempt: int, base: float, cap: float) -> float:

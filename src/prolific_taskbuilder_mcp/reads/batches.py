@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+import anyio
+
 from ..client import ClientRequestError, NotFoundError, ProlificClient
 from ..client.clock import Clock
 from ..client.errors import NetworkError, RateLimitedError, RequestTimeoutError, UpstreamError
@@ -25,7 +27,7 @@ from ..summaries.responses import ResponsesPage, ResponsesSummary, summarize_pag
 from ..summaries.text import encode_cursor
 from . import exports
 from .paging import has_more
-from .progress import Progress
+from .progress import Progress, poll_budget
 from .responses import aggregate_responses
 
 MAX_LIST_ITEMS = 2000
@@ -112,9 +114,12 @@ async def wait_for_batch(
     delay, polls, failures = 1.0, 0, 0
     status: str | None = None
     while True:
+        hung = False
         try:
-            status = (await client.get_batch_status(batch_id)).status
-            failures = 0
+            with anyio.move_on_after(poll_budget(timeout_seconds, clock.now() - started)) as budget:
+                status = (await client.get_batch_status(batch_id)).status
+                failures = 0
+            hung = budget.cancelled_caught  # Prolific did not answer in time: report what we know
         except _TRANSIENT:
             # Each poll already retried; one failed poll is tolerated, two in a row end the wait.
             failures += 1
@@ -124,8 +129,9 @@ async def wait_for_batch(
             polls += 1
         waited = clock.now() - started
         finished = status == until or status == "ERROR" or (until == "PROCESSING" and status == "READY")
-        if (finished and failures == 0) or waited >= timeout_seconds:
-            return summarize_wait(batch_id, until, status, waited=waited, polls=polls, timed_out=not finished)
+        if hung or (finished and failures == 0) or waited >= timeout_seconds:
+            timed_out = hung or not finished
+            return summarize_wait(batch_id, until, status, waited=waited, polls=polls, timed_out=timed_out)
         await progress(
             min(waited, timeout_seconds), timeout_seconds, f"Batch is {status or 'unknown'} after {waited:.0f} s"
         )

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Literal
 
+import anyio
+
 from ..client import ProlificClient
 from ..client.clock import Clock
 from ..client.http import OwnerKind
 from ..client.models import ExportJob
 from ..summaries.exports import ExportStatus, summarize_export
-from .progress import Progress
+from .progress import Progress, poll_budget
 
 
 def owner_word(kind: OwnerKind) -> Literal["batch", "collection"]:
@@ -36,7 +38,10 @@ async def _poll_until_done(
         await progress(min(waited, timeout_seconds), timeout_seconds, "Export is generating")
         await clock.sleep(min(delay, max(0.0, timeout_seconds - waited)))
         delay = min(delay * 1.5, 5.0)
-        job = await client.get_export(kind, owner_id, export_id)
+        with anyio.move_on_after(poll_budget(timeout_seconds, clock.now() - started)) as budget:
+            job = await client.get_export(kind, owner_id, export_id)
+        if budget.cancelled_caught:
+            return job, True  # Prolific did not answer this poll in time: report the last known state
     return job, False
 
 
@@ -52,7 +57,11 @@ async def run_export(
 ) -> ExportStatus:
     """Request an export (idempotent at Prolific: a repeat returns the same job) and, with `wait`, poll it."""
     started = clock.now()
-    job = await client.request_export(kind, owner_id)
+    if wait:
+        with anyio.fail_after(poll_budget(timeout_seconds, 0.0)):
+            job = await client.request_export(kind, owner_id)
+    else:
+        job = await client.request_export(kind, owner_id)
     export_id = job.export_id
     timed_out = False
     if wait:

@@ -10,3 +10,13 @@ Progress = Callable[[float, float | None, str], Awaitable[None]]
 
 async def no_progress(done: float, total: float | None, message: str) -> None:
     """A progress callback for callers that do not report progress."""
+
+
+GRACE_SECONDS = 3.0
+"""How far past its `timeout_seconds` a waiting read may run: the poll in flight at the timeout gets this long."""
+
+
+def poll_budget(timeout_seconds: float, waited: float) -> float:
+    """Real seconds the next poll of a wait may take, so the wait returns within timeout + GRACE_SECONDS whatever
+    the upstream does (hangs, drips, retries)."""
+    return max(0.0, timeout_seconds - waited) + GRACE_SECONDS

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 from mcp.server.context import ServerRequestContext
 from mcp.server.mcpserver import Context, MCPServer
-from mcp.server.mcpserver.exceptions import ToolError
+from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
 from mcp.server.mcpserver.tools import Tool
 from mcp_types import CallToolResult, EmptyResult, InputRequiredResult, SetLevelRequestParams
 from pydantic import SecretStr, ValidationError
@@ -64,6 +64,16 @@ class ProlificMCPServer(MCPServer[AppContext]):
     ) -> CallToolResult | InputRequiredResult:
         try:
             return await super().call_tool(name, arguments, context)
+        except UnexpectedToolError as exc:
+            # A bug of ours (or a library's), never the caller's input: say so, keep the exception's text (which
+            # may carry upstream data) on the server, and log one traceback for the maintainers.
+            crash = exc.__cause__ or exc
+            logger.error("Tool %s failed unexpectedly", name, exc_info=(type(crash), crash, crash.__traceback__))
+            raise ToolError(
+                f"{name} failed inside this server ({type(crash).__name__}): a fault of the server, not of your "
+                "input. Try the call again; if it fails the same way, use another tool for now and report it to "
+                "the prolific-taskbuilder-mcp maintainers (the server's log has the details)."
+            ) from None
         except ToolError as exc:
             cause = exc.__cause__
             if not isinstance(cause, ValidationError):

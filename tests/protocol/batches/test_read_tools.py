@@ -19,9 +19,9 @@ import anyio
 import pytest
 from mcp import Client
 
-from prolific_taskbuilder_mcp.sandbox import data, generate
+from prolific_taskbuilder_mcp.sandbox import Fault, data, generate
 from tests.protocol.helpers import SURVEY, ProgressLog, call_error, call_ok, download, survey_records, text_of
-from tests.support.simulator import InProcessSandbox, server_for
+from tests.support.simulator import InProcessSandbox, new_sandbox, server_for
 
 pytestmark = pytest.mark.anyio
 
@@ -411,3 +411,44 @@ async def test_an_unknown_export_id_is_a_clear_error(client: Client) -> None:
     )
     assert "404" in text
     assert "Check the id" in text
+
+
+# -- waits keep their promise, whatever the upstream does -----------------------------------------------------
+
+
+async def _timed(sandbox: InProcessSandbox, tool: str, arguments: dict[str, Any]) -> tuple[float, dict[str, Any]]:
+    started = time.monotonic()
+    async with Client(server_for(sandbox, real_clock=True, call_deadline=30)) as client:
+        _, out = await call_ok(client, tool, arguments)
+    return time.monotonic() - started, out
+
+
+async def test_waits_on_a_hung_upstream_return_within_their_timeout_and_a_few_seconds() -> None:
+    """On the real clock, each scenario on its own simulator, run at once (each takes its timeout + grace):
+    a status endpoint that hangs past the call deadline, one that answers once and then hangs, and an export
+    whose polls hang."""
+    hung, then_hung, export = new_sandbox(), new_sandbox(), new_sandbox()
+    hung.state.add_fault(Fault(kind="delay", seconds=60, times=None, path="/status"))
+    then_hung.state.processing_delay = 1000
+    then_hung.state.reset()
+    then_hung.state.add_fault(Fault(kind="delay", seconds=0.0, times=1, path="/status"))  # the first poll answers
+    then_hung.state.add_fault(Fault(kind="delay", seconds=60, times=None, path="/status"))
+    export.state.export_polls = 1000
+    export.state.add_fault(Fault(kind="delay", seconds=60, times=None, path="/export/"))
+    wait = {"batch_id": data.PROCESSING_BATCH_ID, "timeout_seconds": 1}
+    outcomes: dict[str, tuple[float, dict[str, Any]]] = {}
+
+    async def run(name: str, sandbox: InProcessSandbox, tool: str, arguments: dict[str, Any]) -> None:
+        outcomes[name] = await _timed(sandbox, tool, arguments)
+
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(run, "hung", hung, "wait_for_batch", wait)
+        tg.start_soon(run, "then hung", then_hung, "wait_for_batch", wait)
+        tg.start_soon(run, "export", export, "export_batch", {"batch_id": SURVEY, "timeout_seconds": 1})
+    for name, (elapsed, out) in outcomes.items():
+        assert elapsed < 1 + 5, (name, elapsed)
+        assert out["timed_out"] is True, name
+    assert outcomes["hung"][1]["status"] is None
+    assert outcomes["then hung"][1]["status"] == "PROCESSING"
+    assert outcomes["then hung"][1]["polls"] >= 2
+    assert outcomes["export"][1]["status"] == "generating"

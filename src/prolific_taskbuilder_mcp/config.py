@@ -24,6 +24,11 @@ NO_TOKEN_MESSAGE = (
 )
 
 
+MIN_REMOTE_KEY_LENGTH = 32
+"""The shortest access key accepted when HTTP listens beyond loopback."""
+GENERATE_KEY = "Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+
+
 class ConfigError(ValueError):
     """Configuration is unusable; the message is one line for the user."""
 
@@ -329,9 +334,19 @@ def load_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str] 
             "prolific-taskbuilder-mcp: --workers above 1 needs --transport http and --stateless-http "
             "(a session lives in one process; stateless requests can go to any worker)."
         )
-    if settings.transport == "http" and not settings.is_loopback and settings.http_key is None:
-        raise ConfigError(
-            f"prolific-taskbuilder-mcp: binding HTTP to {settings.host} (not loopback) needs an access key: "
-            "set PROLIFIC_MCP_HTTP_KEY (clients then send 'Authorization: Bearer <key>')."
-        )
+    key = settings.http_key.get_secret_value() if settings.http_key is not None else None
+    where = source.get("http_key", "PROLIFIC_MCP_HTTP_KEY")
+    if key is not None and not key.strip():
+        raise ConfigError(f"prolific-taskbuilder-mcp: invalid {where}: the access key is empty. {GENERATE_KEY}")
+    if settings.transport == "http" and not settings.is_loopback:
+        if key is None:
+            raise ConfigError(
+                f"prolific-taskbuilder-mcp: binding HTTP to {settings.host} (not loopback) needs an access key: "
+                f"set PROLIFIC_MCP_HTTP_KEY (clients then send 'Authorization: Bearer <key>'). {GENERATE_KEY}"
+            )
+        if len(key) < MIN_REMOTE_KEY_LENGTH:
+            raise ConfigError(
+                f"prolific-taskbuilder-mcp: invalid {where}: off loopback the access key must be at least "
+                f"{MIN_REMOTE_KEY_LENGTH} characters (got {len(key)}). {GENERATE_KEY}"
+            )
     return settings

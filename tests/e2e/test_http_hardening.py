@@ -22,7 +22,7 @@ from tests.support.simulator import CANARY_TOKEN
 
 pytestmark = pytest.mark.anyio
 
-ACCESS_KEY = "access-key-5e4d3c2b1a"
+ACCESS_KEY = "access-key-5e4d3c2b1a-0123456789abcdefghij"  # 40 characters: at least 32 off loopback
 INITIALIZE = {
     "jsonrpc": "2.0",
     "id": 1,

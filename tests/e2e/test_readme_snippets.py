@@ -30,7 +30,7 @@ pytestmark = [pytest.mark.anyio, pytest.mark.e2e]
 README = (Path(__file__).parents[2] / "README.md").read_text()
 BLOCKS = re.findall(r"```(json|toml)\n(.*?)```", README, re.S)
 PLACEHOLDER_TOKENS = {"your-prolific-api-token", "${input:prolific-token}"}
-HTTP_KEY = "a-long-random-key"
+HTTP_KEY = "your-access-key-of-at-least-32-characters"
 
 
 def _servers() -> list[tuple[str, dict[str, Any]]]:

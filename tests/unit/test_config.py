@@ -148,3 +148,32 @@ def test_an_invalid_value_names_what_the_user_actually_set(
 
 
 README = Path(__file__).parents[2] / "README.md"
+
+
+# -- access keys ---------------------------------------------------------------------------------------------------
+
+REMOTE = ["--transport", "http", "--host", "0.0.0.0"]  # noqa: S104 - what the rules are about
+
+
+@pytest.mark.parametrize(
+    ("argv", "phrase"),
+    [
+        ([*REMOTE], "needs an access key"),
+        ([*REMOTE, "--http-key", ""], "the access key is empty"),
+        ([*REMOTE, "--http-key", "k"], "at least 32 characters (got 1)"),
+        ([*REMOTE, "--http-key", "k" * 31], "at least 32 characters (got 31)"),
+        (["--transport", "http", "--http-key", "   "], "the access key is empty"),
+    ],
+)
+def test_weak_or_missing_access_keys_are_refused_with_how_to_make_one(argv: list[str], phrase: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings(argv, {"PROLIFIC_TOKEN": CANARY_TOKEN})
+    assert phrase in str(caught.value)
+    assert "secrets.token_urlsafe(32)" in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_a_long_enough_key_may_listen_beyond_loopback_and_any_key_on_loopback() -> None:
+    assert load_settings([*REMOTE, "--http-key", "k" * 32], {"PROLIFIC_TOKEN": CANARY_TOKEN}).host == "0.0.0.0"  # noqa: S104
+    loopback = load_settings(["--transport", "http", "--http-key", "short"], {"PROLIFIC_TOKEN": CANARY_TOKEN})
+    assert loopback.http_key is not None

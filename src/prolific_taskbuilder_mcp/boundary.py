@@ -16,7 +16,7 @@ from mcp.server.mcpserver.exceptions import ResourceError, ToolError
 
 from .client import ProlificError
 from .client.http import retry_listener
-from .context import Ctx
+from .context import Ctx, app_context
 from .errors import ReadError, explain
 from .reads.progress import Progress
 from .sdk import connection_state
@@ -47,7 +47,8 @@ async def _boundary(
 ) -> AsyncIterator[None]:
     async def tell_client(notice: str) -> None:
         if client_wants_log(ctx, "warning"):
-            await ctx.warning(f"Prolific call retried: {notice}", logger_name="prolific_taskbuilder_mcp.client")
+            message = app_context(ctx).redactor.text(f"Prolific call retried: {notice}")
+            await ctx.warning(message, logger_name="prolific_taskbuilder_mcp.client")
 
     token = retry_listener.set(tell_client)
     try:

@@ -16,6 +16,7 @@ from .client import ProlificClient
 from .client.clock import REAL_CLOCK, Clock
 from .config import Settings
 from .ids import IdKind
+from .redaction import Redactor
 
 
 class SeenIds:
@@ -55,6 +56,7 @@ class AppContext:
     settings: Settings
     seen: SeenIds = field(default_factory=SeenIds)
     clock: Clock = REAL_CLOCK
+    redactor: Redactor = field(default_factory=Redactor)
 
 
 if TYPE_CHECKING:

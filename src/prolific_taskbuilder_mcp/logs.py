@@ -7,22 +7,20 @@ import sys
 
 from pydantic import SecretStr
 
+from .redaction import Redactor
+
 _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-_MASK = "**********"
 
 
 class RedactingFormatter(logging.Formatter):
-    """Formats as usual, then removes every occurrence of the secrets (message, args and traceback)."""
+    """Formats as usual, then passes the whole line (message, args and traceback) through the redactor."""
 
     def __init__(self, fmt: str, secrets: list[str]) -> None:
         super().__init__(fmt)
-        self._secrets = [s for s in secrets if len(s) >= 4]
+        self._redactor = Redactor(secrets)
 
     def format(self, record: logging.LogRecord) -> str:
-        text = super().format(record)
-        for secret in self._secrets:
-            text = text.replace(secret, _MASK)
-        return text
+        return self._redactor.text(super().format(record))
 
 
 def configure_logging(level: str, secrets: list[SecretStr]) -> None:

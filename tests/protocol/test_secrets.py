@@ -94,3 +94,40 @@ async def test_a_surprising_upstream_shape_is_prolifics_not_the_callers(sandbox:
     assert "Nothing was sent to Prolific" not in text
     assert "Prolific returned an unexpected response" in text
     assert "field id" in text
+
+
+async def test_no_resource_read_leaks_a_token_that_the_upstream_echoes(sandbox: InProcessSandbox) -> None:
+    from mcp.shared.exceptions import MCPError
+
+    from prolific_taskbuilder_mcp.sandbox import Fault
+    from tests.support.calls import RESOURCE_URIS
+
+    seen: list[str] = []
+    async with Client(server_for(sandbox, max_attempts=2)) as client:
+        for status in (403, 422, 503):
+            for uri in RESOURCE_URIS.values():
+                sandbox.state.add_fault(Fault(kind="status", status=status, times=None, echo_authorization=True))
+                with pytest.raises(MCPError) as caught:
+                    await client.read_resource(uri)
+                sandbox.state.clear_faults()
+                seen.append(str(caught.value))
+    assert any("**********" in text for text in seen)  # the echo arrived, masked
+    for text in seen:
+        assert CANARY_TOKEN not in text
+
+
+async def test_upstream_data_carrying_the_token_is_masked_in_results(sandbox: InProcessSandbox) -> None:
+    """Not only errors: a batch whose name carries the token comes back masked, in text and structured content."""
+    from prolific_taskbuilder_mcp.sandbox import data
+
+    sandbox.state.batches[SEED_BATCH_ID] = {
+        **data.SEED_BATCH,
+        "name": f"copied from Authorization: Token {CANARY_TOKEN}",
+    }
+    async with Client(server_for(sandbox)) as client:
+        result = await client.call_tool("get_batch", {"batch_id": SEED_BATCH_ID})
+        resource = await client.read_resource(f"prolific://batches/{SEED_BATCH_ID}")
+    assert result.is_error is False
+    assert CANARY_TOKEN not in result.model_dump_json()
+    assert "**********" in str(result.structured_content)
+    assert CANARY_TOKEN not in resource.model_dump_json()

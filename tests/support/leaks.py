@@ -33,6 +33,16 @@ ERROR_PATHS: dict[str, tuple[Fault | None, dict[str, Any] | None]] = {
     "timeout": (Fault(kind="delay", seconds=3, times=None), None),
     "malformed body": (Fault(kind="not_json", times=None), None),
     "invalid input": (None, {"batch_id": "../../users/me"}),
+    # Prolific behind a proxy or WAF that repeats the request's Authorization header in its error body:
+    "403 echoing the token": (Fault(kind="status", status=403, times=None, echo_authorization=True), None),
+    "422 echoing the token": (Fault(kind="status", status=422, times=None, echo_authorization=True), None),
+    "429 echoing the token": (
+        Fault(kind="status", status=429, retry_after="0.2", times=None, echo_authorization=True),
+        None,
+    ),
+    "503 echoing the token (retried)": (Fault(kind="status", status=503, times=None, echo_authorization=True), None),
+    "HTML 502 echoing the token": (Fault(kind="html", status=502, times=None, echo_authorization=True), None),
+    "non-JSON echoing the token": (Fault(kind="not_json", times=None, echo_authorization=True), None),
 }
 
 

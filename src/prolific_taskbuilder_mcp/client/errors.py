@@ -2,7 +2,8 @@
 
 Every failure of a Prolific call surfaces as a subclass of `ProlificError`. Their text is built only
 from the HTTP status and length-bounded fields of Prolific's error envelope, never from request headers,
-so it is safe to show to a model: it can never contain the API token.
+and those fields pass through the redactor first (a proxy in front of Prolific may echo the request's
+Authorization header), so the text is safe to show to a model and to log.
 """
 
 from __future__ import annotations

@@ -23,6 +23,7 @@ import httpx
 from pydantic import BaseModel, SecretStr, ValidationError
 
 from .. import __version__
+from ..redaction import Redactor
 from . import tls
 from .clock import REAL_CLOCK, Clock
 from .errors import (
@@ -150,6 +151,7 @@ class ProlificClient:
 
         self._pool: Future[httpx.AsyncClient] = _in_thread(open_pool) if transport is None else _done(open_pool())
         self._inflight: dict[str, _Flight] = {}
+        self._redactor = Redactor([token.get_secret_value()])
 
     def __repr__(self) -> str:
         return f"ProlificClient(base_url={str(self._base)!r})"
@@ -406,7 +408,7 @@ class ProlificClient:
             (time.perf_counter() - started) * 1000,
         )
         if response.status_code >= 300:
-            raise _error_for(response.status_code, response.headers, body)
+            raise _error_for(response.status_code, response.headers, body, self._redactor)
         if not body:
             return None
         try:
@@ -589,8 +591,11 @@ def _retry_after(headers: httpx.Headers) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
-def _error_for(status: int, headers: httpx.Headers, body: bytes) -> ProlificError:
+def _error_for(status: int, headers: httpx.Headers, body: bytes, redactor: Redactor) -> ProlificError:
     title, detail = _envelope_detail(body)
+    # The body is upstream text: a proxy in front of Prolific may echo the request's Authorization header.
+    title = redactor.text(title) if title else None
+    detail = redactor.text(detail) if detail else None
     said = f": {detail}" if detail else (f": {title}" if title else "")
     if 300 <= status < 400:
         return UnexpectedResponseError(

@@ -86,7 +86,7 @@ class SandboxApp:
             if fault.kind == "truncated":
                 await send_truncated(send)
                 return
-            response = fault_response(fault)
+            response = fault_response(fault, headers.get("authorization"))
             if response is not None:
                 await response(scope, receive, send)
                 return

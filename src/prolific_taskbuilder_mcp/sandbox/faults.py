@@ -20,16 +20,18 @@ async def _drip(body: bytes, seconds: float) -> AsyncIterator[bytes]:
         await asyncio.sleep(seconds)
 
 
-def fault_response(fault: Fault) -> Response | None:
-    """The response a fault produces; None for faults that only delay."""
+def fault_response(fault: Fault, authorization: str | None = None) -> Response | None:
+    """The response a fault produces; None for faults that only delay. With `echo_authorization`, the body
+    repeats the request's Authorization header."""
+    echo = f" Token not allowed here: {authorization}" if fault.echo_authorization and authorization else ""
     if fault.kind == "status":
         headers = {"Retry-After": fault.retry_after} if fault.retry_after is not None else None
-        return error_response(fault.status, f"Injected fault {fault.status}.", headers)
+        return error_response(fault.status, f"Injected fault {fault.status}.{echo}", headers)
     if fault.kind == "html":
-        page = f"<html><body><h1>{fault.status} Bad Gateway</h1><p>nginx</p></body></html>"
+        page = f"<html><body><h1>{fault.status} Bad Gateway</h1><p>nginx{echo}</p></body></html>"
         return Response(page, status_code=fault.status, media_type="text/html")
     if fault.kind == "not_json":
-        return Response("this is not json {", status_code=200, media_type="application/json")
+        return Response(f"this is not json {{{echo}", status_code=200, media_type="application/json")
     if fault.kind == "wrong_shape":
         return JSONResponse(["an", "array", "instead", "of", "an", "object"])
     if fault.kind == "huge":

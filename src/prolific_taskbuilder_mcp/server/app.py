@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from typing import Any
 
 import httpx
 from mcp.server.context import ServerRequestContext
+from mcp.server.lowlevel.helper_types import ReadResourceContents
 from mcp.server.mcpserver import Context, MCPServer
-from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
+from mcp.server.mcpserver.exceptions import ResourceError, ToolError, UnexpectedToolError
 from mcp.server.mcpserver.tools import Tool
-from mcp_types import CallToolResult, EmptyResult, InputRequiredResult, SetLevelRequestParams
-from pydantic import SecretStr, ValidationError
+from mcp_types import (
+    CallToolResult,
+    EmptyResult,
+    GetPromptResult,
+    InputRequiredResult,
+    SetLevelRequestParams,
+    TextContent,
+)
+from pydantic import AnyUrl, SecretStr, ValidationError
 
 from .. import __version__
 from ..boundary import set_client_log_level
@@ -22,6 +31,7 @@ from ..client.clock import REAL_CLOCK, Clock
 from ..config import Settings
 from ..context import AppContext, Runtime
 from ..ids import describe_value
+from ..redaction import Redactor
 from ..sdk import add_request_handler
 from .completions import completion_handler
 from .schemas import build_tools
@@ -54,13 +64,60 @@ class ProlificMCPServer(MCPServer[AppContext]):
     """MCPServer whose argument-validation errors say what a valid value looks like, and which honours
     `logging/setLevel` for clients on handshake-era protocol versions (2025-11-25 and before)."""
 
-    def __init__(self, *args: Any, tools: list[Tool], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, tools: list[Tool], redactor: Redactor | None = None, **kwargs: Any) -> None:
         super().__init__(*args, tools=tools, **kwargs)
         self._tools_by_name = {tool.name: tool for tool in tools}
+        self.redactor = redactor or Redactor()
         add_request_handler(self, "logging/setLevel", SetLevelRequestParams, _set_log_level)
 
     async def call_tool(
         self, name: str, arguments: dict[str, Any], context: Context[AppContext, Any] | None = None
+    ) -> CallToolResult | InputRequiredResult:
+        """The SDK's call, its result and error text passed through the redactor (upstream text can carry a
+        credential: a proxy echoing the Authorization header, say)."""
+        try:
+            result = await self._call_tool(name, arguments, context)
+        except ToolError as exc:
+            raise ToolError(self.redactor.text(str(exc))) from exc.__cause__
+        if isinstance(result, CallToolResult):
+            return result.model_copy(
+                update={
+                    "content": [self._redact_block(block) for block in result.content],
+                    "structured_content": self.redactor.data(result.structured_content),
+                }
+            )
+        return result
+
+    async def read_resource(
+        self, uri: AnyUrl | str, context: Context[AppContext, Any] | None = None
+    ) -> Iterable[ReadResourceContents] | InputRequiredResult:
+        try:
+            contents = await super().read_resource(uri, context)
+        except ResourceError as exc:
+            raise ResourceError(self.redactor.text(str(exc))) from exc.__cause__
+        if isinstance(contents, InputRequiredResult):
+            return contents
+        return [
+            replace(part, content=self.redactor.text(part.content)) if isinstance(part.content, str) else part
+            for part in contents
+        ]
+
+    async def get_prompt(
+        self, name: str, arguments: dict[str, Any] | None = None, context: Context[AppContext, Any] | None = None
+    ) -> GetPromptResult | InputRequiredResult:
+        result = await super().get_prompt(name, arguments, context)
+        if isinstance(result, GetPromptResult):
+            messages = [m.model_copy(update={"content": self._redact_block(m.content)}) for m in result.messages]
+            return result.model_copy(update={"messages": messages})
+        return result
+
+    def _redact_block(self, block: Any) -> Any:
+        if isinstance(block, TextContent):
+            return block.model_copy(update={"text": self.redactor.text(block.text)})
+        return block
+
+    async def _call_tool(
+        self, name: str, arguments: dict[str, Any], context: Context[AppContext, Any] | None
     ) -> CallToolResult | InputRequiredResult:
         try:
             return await super().call_tool(name, arguments, context)
@@ -134,6 +191,7 @@ def create_server(
         settings = settings.model_copy(update={"workspace_id": WORKSPACE_ID})
     runtime = Runtime(settings=settings)
     token = settings.token or DEMO_TOKEN
+    redactor = Redactor(s.get_secret_value() for s in (settings.token, settings.http_key) if s is not None)
     options = ClientOptions(
         base_url="http://sandbox.invalid" if settings.demo else settings.api_url,
         request_timeout=settings.request_timeout,
@@ -150,7 +208,7 @@ def create_server(
         logger.debug("Prolific client opened for %s", options.base_url)
         runtime.client = client
         try:
-            yield AppContext(client=client, settings=settings, seen=runtime.seen, clock=clock)
+            yield AppContext(client=client, settings=settings, seen=runtime.seen, clock=clock, redactor=redactor)
         finally:
             runtime.client = None
             await client.aclose()
@@ -164,6 +222,7 @@ def create_server(
         lifespan=lifespan,
         log_level=settings.log_level,
         tools=build_tools([spec for toolset in toolsets for spec in toolset.tools], settings.cache_dir),
+        redactor=redactor,
     )
     _register(server, toolsets)
     server.completion()(completion_handler(runtime))  # type: ignore[no-untyped-call]

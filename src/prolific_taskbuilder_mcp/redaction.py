@@ -1,0 +1,57 @@
+"""The one redactor for everything that leaves the process: tool results (text and structured), resource
+contents, prompt results, error messages, log notifications and stderr.
+
+Upstream text can carry a credential: Prolific behind a proxy or a WAF may echo the request's `Authorization`
+header in an error body. The redactor removes the configured secrets (the API token, the HTTP access key)
+wherever they appear, and anything shaped like a credential: an `Authorization:` value, `Bearer <20+ chars>`,
+`Token <40+ chars>`. Pure: no I/O, no MCP.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+MASK = "**********"
+_CREDENTIAL_CHARS = r"[A-Za-z0-9._~+/=-]"
+_SHAPES = re.compile(
+    rf"(?i)(?P<lead>\bauthorization\s*[:=]\s*)(?P<scheme>[A-Za-z]+\s+)?{_CREDENTIAL_CHARS}+"
+    rf"|(?P<bearer>\bbearer\s+){_CREDENTIAL_CHARS}{{20,}}"
+    rf"|(?P<token>\btoken\s+){_CREDENTIAL_CHARS}{{40,}}"
+)
+
+
+def _masked(match: re.Match[str]) -> str:
+    kept = match.group("lead") or ""
+    kept += match.group("scheme") or match.group("bearer") or match.group("token") or ""
+    return kept + MASK
+
+
+class Redactor:
+    """`redactor.text(s)` and `redactor.data(obj)`: the same value with every secret and credential masked."""
+
+    def __init__(self, secrets: Iterable[str | None] = ()) -> None:
+        self._secrets = sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True)
+
+    def text(self, value: str) -> str:
+        for secret in self._secrets:
+            if secret in value:
+                value = value.replace(secret, MASK)
+        return _SHAPES.sub(_masked, value) if _might_carry_credentials(value) else value
+
+    def data(self, value: Any) -> Any:
+        """Strings anywhere inside JSON-like data (dicts, lists) redacted; keys too."""
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, dict):
+            return {self.text(k) if isinstance(k, str) else k: self.data(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [self.data(item) for item in value]
+        return value
+
+
+def _might_carry_credentials(value: str) -> bool:
+    """A cheap pre-check, so the common case (no such word) costs one lower-cased scan."""
+    lowered = value.lower()
+    return "authorization" in lowered or "bearer" in lowered or "token" in lowered

@@ -73,11 +73,12 @@ def render_answer(kind: str | None, answer: Any, labels: dict[str, str] | None =
         )
     if kind == "free_text_with_unit":
         first = parts[0] if parts else {}
-        return f"{quoted(str(first.get('value', '')), 60)} {sanitize(str(first.get('unit') or ''), 30)}".rstrip()
+        unit = str(first.get("unit") or "")
+        return f"{quoted(str(first.get('value', '')), 60)} {quoted(unit, 30) if unit else ''}".rstrip()
     if kind == "file_upload":
         files = [
             f"{quoted(str(a.get('file_name') or a.get('file_key') or 'file'), 80)} "
-            f"({sanitize(str(a.get('content_type') or '?'), 60)}, {a.get('file_size_mb', '?')} MB)"
+            f"({quoted(str(a.get('content_type') or '?'), 60)}, {quoted(str(a.get('file_size_mb', '?')), 20)} MB)"
             for a in parts[:10]
         ]
         more = f" and {len(parts) - 10} more" if len(parts) > 10 else ""
@@ -90,7 +91,7 @@ def render_answer(kind: str | None, answer: Any, labels: dict[str, str] | None =
 def _choice_label(value: Any, labels: dict[str, str]) -> str:
     text = sanitize(str(value), 100)
     label = labels.get(text)
-    return f"{label} ({text})" if label and label != text else quoted(text, 100)
+    return f"{quoted(label, 100)} ({quoted(text, 100)})" if label and label != text else quoted(text, 100)
 
 
 def summarize_page(
@@ -419,19 +420,20 @@ def render_summary_text(summary: ResponsesSummary) -> str:
     for n, q in enumerate(summary.questions, 1):
         lines.append(f"Q{n} [{q.type or '?'}] {q.question or q.instruction_id}: {q.answers} answers")
         if q.choices:
-            shown = ", ".join(f"{(c.label or c.value)} {c.count} ({c.share:.0%})" for c in q.choices)
+            shown = ", ".join(f"{quoted(c.label or c.value, 100)} {c.count} ({c.share:.0%})" for c in q.choices)
             other = f", other {q.other_choices}" if q.other_choices else ""
             lines.append(f"  choices: {shown}{other}")
         for s in q.numbers or []:
             approx = "~" if s.median_is_estimate else ""
             lines.append(
-                f"  numbers{' in ' + s.unit if s.unit else ''}: n={s.count} min {s.min:g} median {approx}{s.median:g} "
+                f"  numbers{' in ' + quoted(s.unit, 30) if s.unit else ''}: n={s.count} min {s.min:g} "
+                f"median {approx}{s.median:g} "
                 f"max {s.max:g}"
             )
         if q.non_numeric:
             lines.append(f"  not a number: {q.non_numeric}")
         if q.files:
-            types = ", ".join(f"{c.value} {c.count}" for c in q.files.content_types)
+            types = ", ".join(f"{quoted(c.value, 60)} {c.count}" for c in q.files.content_types)
             lines.append(f"  files: {q.files.files} ({q.files.total_mb:g} MB): {types}")
         if q.text_samples:
             lines.append("  sample: " + " | ".join(quoted(t, 200) for t in q.text_samples))

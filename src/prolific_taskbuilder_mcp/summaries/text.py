@@ -6,7 +6,9 @@ Pure functions, no I/O. `sanitize` is idempotent: sanitising twice gives the sam
 from __future__ import annotations
 
 import base64
+import html
 import json
+import re
 import unicodedata
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -43,7 +45,7 @@ class _TextExtractor(HTMLParser):
     """Collects text blocks and list items from basic HTML."""
 
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
+        super().__init__(convert_charrefs=False)
         self.blocks: list[str] = []
         self.items: list[str] = []
         self._current: list[str] = []
@@ -74,6 +76,12 @@ class _TextExtractor(HTMLParser):
         elif tag in _BLOCK_TAGS:
             self._flush()
 
+    def handle_entityref(self, name: str) -> None:
+        self.handle_data(f"&{name}")  # entities were decoded before parsing: what is left is literal text
+
+    def handle_charref(self, name: str) -> None:
+        self.handle_data(f"&#{name}")
+
     def handle_data(self, data: str) -> None:
         if self._dropping:
             return
@@ -96,14 +104,41 @@ class _TextExtractor(HTMLParser):
 
 
 def _extract(markup: str) -> _TextExtractor:
+    """Text blocks of markup whose entities are already decoded (the parser decodes none again)."""
     parser = _TextExtractor()
     parser.feed(markup)
     parser.close()
     return parser
 
 
+_TAG_LIKE = re.compile(r"</?[A-Za-z!?/][^<>]*>")
+"""What a browser (or a model) could take for a tag once entities are decoded: `<x ...>`, `</x>`, `<!...>`."""
+
+
+def _decoded(markup: str) -> str:
+    """Entities decoded until nothing changes (double-encoded `&amp;lt;` included), so no entity can turn into
+    a tag after the tags are stripped."""
+    for _ in range(4):
+        decoded = html.unescape(markup)
+        if decoded == markup:
+            break
+        markup = decoded
+    return markup
+
+
+def strip_tags(text: str) -> str:
+    """Any tag-like sequence left in plain text removed, until none is left (`<scr<b>ipt>` included)."""
+    for _ in range(10):
+        stripped = _TAG_LIKE.sub("", text)
+        if stripped == text:
+            break
+        text = stripped
+    return text
+
+
 def html_to_text(markup: str | None, limit: int = 2000) -> str | None:
-    """Basic HTML as one line of plain text (blocks joined by spaces). None stays None."""
+    """Basic HTML as one line of plain text (blocks joined by spaces), entities decoded first and no tag left,
+    invisible characters removed, length bounded. None stays None."""
     if markup is None:
         return None
     if "<" not in markup and "&" not in markup:
@@ -114,7 +149,10 @@ def html_to_text(markup: str | None, limit: int = 2000) -> str | None:
 @lru_cache(maxsize=512)
 def _html_to_text(markup: str, limit: int) -> str:
     # Cached: the same batch is read again and again while an assistant polls it, and parsing is slow.
-    return sanitize(" ".join(_extract(markup).blocks), limit)
+    # Invisible characters go before parsing, so none can hide a tag (`<` U+202E `script>`) from it.
+    decoded = sanitize(_decoded(markup), len(markup) * 2)
+    text = " ".join(_extract(decoded).blocks) if "<" in decoded else decoded
+    return sanitize(strip_tags(text), limit)
 
 
 def html_to_steps(markup: str | None, limit: int = 500, max_steps: int = 30) -> list[str]:
@@ -126,9 +164,9 @@ def html_to_steps(markup: str | None, limit: int = 500, max_steps: int = 30) -> 
 
 @lru_cache(maxsize=512)
 def _html_to_steps(markup: str, limit: int, max_steps: int) -> tuple[str, ...]:
-    parsed = _extract(markup)
+    parsed = _extract(sanitize(_decoded(markup), len(markup) * 2))
     raw = parsed.items or parsed.blocks
-    steps = [sanitize(step, limit) for step in raw]
+    steps = [sanitize(strip_tags(step), limit) for step in raw]
     return tuple(step for step in steps if step)[:max_steps]
 
 
@@ -138,9 +176,9 @@ def clip(value: str | None, limit: int) -> str | None:
 
 
 def quoted(text: str, limit: int = 300) -> str:
-    """Participant text as a quoted, escaped literal: markup and invisible characters removed, so it reads
-    as data and cannot break out of its quotes."""
-    plain = html_to_text(text, limit) if "<" in text else sanitize(text, limit)
+    """Participant text as a quoted, escaped literal: entities decoded, markup and invisible characters removed,
+    so it reads as data and cannot break out of its quotes."""
+    plain = html_to_text(text, limit)
     return json.dumps(plain or "", ensure_ascii=False)
 
 

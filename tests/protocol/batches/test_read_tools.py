@@ -9,6 +9,7 @@ client), so each assertion compares two independent readings of the API.
 from __future__ import annotations
 
 import io
+import json
 import statistics
 import time
 import zipfile
@@ -220,10 +221,10 @@ async def test_a_page_of_responses_renders_every_answer_type(client: Client) -> 
     assert set(by_type) == set(generate.ANSWERED_TYPES)
     labels = {"yes": "Yes", "partly": "Partly", "no": "No"}
     first_choice = records[0]["response"]["answer"][0]["value"]
-    assert out["rows"][0]["answer"] == f"{labels[first_choice]} ({first_choice})"
+    assert out["rows"][0]["answer"] == f'"{labels[first_choice]}" ("{first_choice}")'  # both quoted: data
     assert by_type["free_text"].startswith('"')
     assert by_type["free_text"].endswith('"')
-    assert by_type["free_text_with_unit"].split()[-1] in ("seconds", "minutes")
+    assert json.loads(by_type["free_text_with_unit"].split()[-1]) in ("seconds", "minutes")
     assert "file" in by_type["file_upload"]
     assert "MB" in by_type["file_upload"]
     assert ': "' in by_type["multiple_choice_with_free_text"]

@@ -22,6 +22,7 @@ from ..config import Settings
 from ..sdk import lowlevel_server
 from ..sockets import listening_socket, url_of
 from .app import ProlificMCPServer
+from .jsonrpc import INVALID_REQUEST, error_reply, reply_to_malformed
 
 logger = logging.getLogger(__name__)
 
@@ -33,20 +34,56 @@ class _PipeLines:
     """stdin as an async iterator of lines, read by the event loop (cancellable, unlike a reader thread).
 
     The SDK reads stdin in a worker thread, which a signal cannot interrupt; reading the pipe on the loop
-    lets SIGTERM stop the server at once (and the lifespan close the httpx pool).
+    lets SIGTERM stop the server at once (and the lifespan close the httpx pool). Malformed messages, and lines
+    longer than the limit, are answered here with JSON-RPC errors (`jsonrpc.py`) instead of reaching the SDK,
+    which would drop them silently (or, for an over-long line, crash the reader).
     """
 
     def __init__(self, reader: asyncio.StreamReader) -> None:
         self._reader = reader
+        self.replies: _PipeWriter | None = None
+        """Where error replies go: our stdout pipe (set by run_stdio); without it they are only logged."""
 
     def __aiter__(self) -> _PipeLines:
         return self
 
     async def __anext__(self) -> str:
-        line = await self._reader.readline()
-        if not line:
-            raise StopAsyncIteration
-        return line.decode("utf-8", errors="replace")
+        while True:
+            try:
+                raw = await self._reader.readuntil(b"\n")
+            except asyncio.IncompleteReadError as exc:  # end of input
+                if not exc.partial:
+                    raise StopAsyncIteration from None
+                raw = exc.partial
+            except asyncio.LimitOverrunError as exc:
+                await self._discard_line(exc.consumed)
+                await self._reply(
+                    error_reply(INVALID_REQUEST, f"Invalid Request: the line is longer than {_MAX_LINE_BYTES} bytes")
+                )
+                continue
+            line = raw.decode("utf-8", errors="replace")
+            problem = reply_to_malformed(line)
+            if problem is None:
+                return line
+            await self._reply(problem)
+
+    async def _discard_line(self, consumed: int) -> None:
+        """Drop the rest of an over-long line, up to and including its newline."""
+        await self._reader.readexactly(consumed)
+        while True:
+            try:
+                await self._reader.readuntil(b"\n")
+                return
+            except asyncio.LimitOverrunError as exc:
+                await self._reader.readexactly(exc.consumed)
+            except asyncio.IncompleteReadError:
+                return
+
+    async def _reply(self, line: str) -> None:
+        logger.warning("Answered a malformed message: %s", line.strip()[:200])
+        if self.replies is not None:
+            await self.replies.write(line)
+            await self.replies.flush()
 
 
 async def _stdin_lines() -> _PipeLines | None:
@@ -114,6 +151,8 @@ async def run_stdio(server: ProlificMCPServer) -> None:
     """Serve over stdio until stdin closes or SIGTERM/SIGINT arrives; the lifespan then closes the pool."""
     stdin = await _stdin_lines()
     stdout = await _stdout_pipe()
+    if stdin is not None:
+        stdin.replies = stdout
     async with anyio.create_task_group() as tg:
 
         async def stop_on_signal() -> None:

@@ -7,12 +7,14 @@ import json
 import select
 import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from prolific_taskbuilder_mcp.server.jsonrpc import INVALID_REQUEST, PARSE_ERROR, reply_to_malformed
-from tests.support.processes import COMMAND, child_env
+from tests.support.processes import COMMAND, child_env, serve_http
 
 pytestmark = pytest.mark.e2e
 
@@ -122,3 +124,27 @@ def test_a_line_over_the_limit_is_answered_and_skipped_not_fatal(session: Sessio
 )
 def test_well_formed_messages_pass_through_untouched(line: str) -> None:
     assert reply_to_malformed(line) is None
+
+
+def test_malformed_json_rpc_over_http_gets_a_400_with_the_prescribed_error(tmp_path: Path) -> None:
+    headers = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
+    with serve_http(child_env(), "--demo", log=tmp_path / "stderr.log") as server:
+        for line, code, ident in MALFORMED:
+            answer = httpx.post(server.url, content=line, headers=headers, timeout=10)
+            assert answer.status_code == 400, line[:60]
+            assert answer.json()["error"]["code"] == code, (line[:60], answer.text[:200])
+            assert answer.json()["id"] == ident
+            assert "pydantic" not in answer.text
+        initialize = {
+            "jsonrpc": "2.0",
+            "id": 1,
+            "method": "initialize",
+            "params": {
+                "protocolVersion": "2025-11-25",
+                "capabilities": {},
+                "clientInfo": {"name": "t", "version": "0"},
+            },
+        }
+        assert httpx.post(server.url, json=initialize, headers=headers, timeout=10).status_code == 200
+        too_big = httpx.post(server.url, content=b"x" * (2 * 1024 * 1024), headers=headers, timeout=10)
+        assert too_big.status_code == 413  # the size limit still answers first

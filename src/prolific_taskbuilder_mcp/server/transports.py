@@ -10,6 +10,7 @@ import os
 import signal
 import stat
 import sys
+from typing import Any
 
 import anyio
 import uvicorn
@@ -210,6 +211,54 @@ def transport_security(settings: Settings) -> TransportSecuritySettings:
     )
 
 
+class JsonRpcEnvelopeMiddleware:
+    """Answers a POST whose body is not a well-formed JSON-RPC 2.0 message with 400 and the error JSON-RPC
+    prescribes (-32700, -32600; `jsonrpc.py`), where the SDK would answer -32602 with a pydantic dump of the input.
+    Bodies over the size limit go on to the SDK, which refuses them with 413."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self._max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST":
+            await self.app(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        size, more = 0, True
+        while more and size <= self._max_bytes:
+            message = await receive()
+            if message["type"] != "http.request":
+                await self.app(scope, _replay(chunks, message, receive), send)
+                return
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            more = message.get("more_body", False)
+        if not more:
+            problem = reply_to_malformed(b"".join(chunks).decode("utf-8", errors="replace"))
+            if problem is not None:
+                body = problem.encode()
+                headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+                await send({"type": "http.response.start", "status": 400, "headers": headers})
+                await send({"type": "http.response.body", "body": body})
+                return
+        await self.app(scope, _replay(chunks, None, receive, more_body=more), send)
+
+
+def _replay(chunks: list[bytes], pending: Any, receive: Receive, *, more_body: bool = False) -> Receive:
+    """A `receive` that gives back what was read (as one message), then goes on with the real one."""
+    queue: list[Any] = [{"type": "http.request", "body": b"".join(chunks), "more_body": more_body}]
+    if pending is not None:
+        queue.append(pending)
+
+    async def replayed() -> Any:
+        if queue:
+            return queue.pop(0)
+        return await receive()
+
+    return replayed
+
+
 def build_http_app(server: ProlificMCPServer, settings: Settings) -> ASGIApp:
     app: ASGIApp = server.streamable_http_app(
         streamable_http_path="/mcp",
@@ -219,6 +268,7 @@ def build_http_app(server: ProlificMCPServer, settings: Settings) -> ASGIApp:
         max_sessions=settings.max_sessions,
         transport_security=transport_security(settings),
     )
+    app = JsonRpcEnvelopeMiddleware(app, settings.max_request_bytes)
     if settings.http_key is not None:
         app = AccessKeyMiddleware(app, settings.http_key)
     return app

@@ -133,6 +133,15 @@ class Settings(BaseModel):
     max_sessions: int = setting(
         100, env="PROLIFIC_MCP_MAX_SESSIONS", flag="--max-sessions", help="concurrent HTTP sessions", ge=1, le=100_000
     )
+    session_idle_timeout: float = setting(
+        900.0,
+        env="PROLIFIC_MCP_SESSION_IDLE_TIMEOUT",
+        flag="--session-idle-timeout",
+        help="seconds after which an HTTP session with no request in flight is closed, so abandoned sessions "
+        "never lock new clients out for longer",
+        gt=0,
+        le=86_400,
+    )
     max_request_bytes: int = setting(
         1024 * 1024,
         env="PROLIFIC_MCP_MAX_REQUEST_BYTES",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import signal
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -150,3 +151,19 @@ def test_sigterm_shuts_the_stdio_server_down_gracefully(sandbox: RunningSandbox,
     finally:
         proc.kill()
     assert "Prolific client closed" in log.read_text()
+
+
+def test_abandoned_sessions_expire_so_new_clients_are_not_locked_out(sandbox: RunningSandbox, tmp_path: Path) -> None:
+    """100 sessions opened and abandoned fill the server; with a 3 s idle timeout a new client gets in 5 s later."""
+    env = child_env(
+        PROLIFIC_TOKEN=CANARY_TOKEN,
+        PROLIFIC_URL=sandbox.url,
+        PROLIFIC_MCP_MAX_SESSIONS="100",
+        PROLIFIC_MCP_SESSION_IDLE_TIMEOUT="3",
+    )
+    with serve_http(env, log=tmp_path / "stderr.log") as server, httpx.Client(timeout=10) as http:
+        opened = [http.post(server.url, json=INITIALIZE, headers=MCP_HEADERS) for _ in range(100)]
+        assert [response.status_code for response in opened] == [200] * 100
+        assert http.post(server.url, json=INITIALIZE, headers=MCP_HEADERS).status_code == 503  # full
+        time.sleep(5)
+        assert http.post(server.url, json=INITIALIZE, headers=MCP_HEADERS).status_code == 200

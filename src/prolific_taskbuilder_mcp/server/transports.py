@@ -212,9 +212,12 @@ def transport_security(settings: Settings) -> TransportSecuritySettings:
 
 
 class JsonRpcEnvelopeMiddleware:
-    """Answers a POST whose body is not a well-formed JSON-RPC 2.0 message with 400 and the error JSON-RPC
-    prescribes (-32700, -32600; `jsonrpc.py`), where the SDK would answer -32602 with a pydantic dump of the input.
-    Bodies over the size limit go on to the SDK, which refuses them with 413."""
+    """Where the SDK answers a malformed JSON-RPC body with 400 (as -32602 and a pydantic report of the input),
+    answers instead with the error JSON-RPC 2.0 prescribes (-32700, -32600; `jsonrpc.py`).
+
+    Nothing is parsed twice on the way in: the body is only recorded as the SDK reads it, and looked at when the
+    SDK has refused it. Bodies over the size limit keep the SDK's 413.
+    """
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
@@ -224,39 +227,36 @@ class JsonRpcEnvelopeMiddleware:
         if scope["type"] != "http" or scope["method"] != "POST":
             await self.app(scope, receive, send)
             return
-        chunks: list[bytes] = []
-        size, more = 0, True
-        while more and size <= self._max_bytes:
+        body = bytearray()
+        held: list[Any] = []  # a 400's start, until its body shows whether to replace it
+        replaced = False
+
+        async def recording() -> Any:
             message = await receive()
-            if message["type"] != "http.request":
-                await self.app(scope, _replay(chunks, message, receive), send)
+            if message["type"] == "http.request" and len(body) <= self._max_bytes:
+                body.extend(message.get("body", b""))
+            return message
+
+        async def rewriting(message: Any) -> None:
+            nonlocal replaced
+            if replaced:
+                return  # the rest of the SDK's refusal, already answered
+            if message["type"] == "http.response.start" and message["status"] == 400:
+                held.append(message)
                 return
-            chunks.append(message.get("body", b""))
-            size += len(chunks[-1])
-            more = message.get("more_body", False)
-        if not more:
-            problem = reply_to_malformed(b"".join(chunks).decode("utf-8", errors="replace"))
-            if problem is not None:
-                body = problem.encode()
-                headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-                await send({"type": "http.response.start", "status": 400, "headers": headers})
-                await send({"type": "http.response.body", "body": body})
-                return
-        await self.app(scope, _replay(chunks, None, receive, more_body=more), send)
+            if held and message["type"] == "http.response.body":
+                problem = reply_to_malformed(bytes(body).decode("utf-8", errors="replace"))
+                if problem is not None and len(body) <= self._max_bytes:
+                    replaced = True
+                    answer = problem.encode()
+                    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(answer)).encode())]
+                    await send({"type": "http.response.start", "status": 400, "headers": headers})
+                    await send({"type": "http.response.body", "body": answer})
+                    return
+                await send(held.pop())
+            await send(message)
 
-
-def _replay(chunks: list[bytes], pending: Any, receive: Receive, *, more_body: bool = False) -> Receive:
-    """A `receive` that gives back what was read (as one message), then goes on with the real one."""
-    queue: list[Any] = [{"type": "http.request", "body": b"".join(chunks), "more_body": more_body}]
-    if pending is not None:
-        queue.append(pending)
-
-    async def replayed() -> Any:
-        if queue:
-            return queue.pop(0)
-        return await receive()
-
-    return replayed
+        await self.app(scope, recording, rewriting)
 
 
 def build_http_app(server: ProlificMCPServer, settings: Settings) -> ASGIApp:
@@ -266,6 +266,7 @@ def build_http_app(server: ProlificMCPServer, settings: Settings) -> ASGIApp:
         stateless_http=settings.stateless_http,
         max_request_body_size=settings.max_request_bytes,
         max_sessions=settings.max_sessions,
+        session_idle_timeout=settings.session_idle_timeout,
         transport_security=transport_security(settings),
     )
     app = JsonRpcEnvelopeMiddleware(app, settings.max_request_bytes)

@@ -25,6 +25,14 @@ from pydantic import BaseModel, SecretStr, ValidationError
 from .. import __version__
 from ..redaction import Redactor
 from . import tls
+from .bodies import (
+    ACCEPT_ENCODING,
+    BodyBudget,
+    BodyTooLargeError,
+    BudgetExhaustedError,
+    UnsupportedEncodingError,
+    read_body,
+)
 from .clock import REAL_CLOCK, Clock
 from .errors import (
     ClientRequestError,
@@ -60,6 +68,9 @@ _SAFE_SEGMENT = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _RETRY_STATUSES = frozenset({429, 502, 503, 504})
 _DETAIL_LIMIT = 300
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+BODY_BUDGET_BODIES = 3
+"""Bodies of the largest size that may be held in memory at once, across every call in flight."""
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 T = TypeVar("T")
@@ -141,7 +152,7 @@ class ProlificClient:
             return httpx.AsyncClient(
                 base_url=base,
                 auth=_TokenAuth(token, base),
-                headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+                headers={"User-Agent": USER_AGENT, "Accept": "application/json", "Accept-Encoding": ACCEPT_ENCODING},
                 timeout=httpx.Timeout(self.options.request_timeout),
                 follow_redirects=False,
                 transport=transport,
@@ -152,6 +163,7 @@ class ProlificClient:
         self._pool: Future[httpx.AsyncClient] = _in_thread(open_pool) if transport is None else _done(open_pool())
         self._inflight: dict[str, _Flight] = {}
         self._redactor = Redactor([token.get_secret_value()])
+        self._budget = BodyBudget(BODY_BUDGET_BODIES * self.options.max_body_bytes)
 
     def __repr__(self) -> str:
         return f"ProlificClient(base_url={str(self._base)!r})"
@@ -390,10 +402,24 @@ class ProlificClient:
         try:
             http = await self._http()
             async with http.stream(method, path, params=params) as response:
-                body = await _read_bounded(response.aiter_bytes(), self.options.max_body_bytes)
-        except _BodyTooLargeError:
+                if response.is_stream_consumed:  # a transport that read the body already (test doubles do)
+                    raw, encoding = _one_chunk(response.content), None
+                else:
+                    raw, encoding = response.aiter_raw(), response.headers.get("content-encoding")
+                body = await read_body(raw, encoding, self.options.max_body_bytes, self._budget)
+        except BodyTooLargeError:
             raise UnexpectedResponseError(
-                f"Prolific returned an unexpected response: the body exceeded {self.options.max_body_bytes} bytes",
+                f"Prolific returned an unexpected response: the body exceeded {self.options.max_body_bytes} bytes "
+                "(PROLIFIC_MCP_MAX_BODY_BYTES)",
+            ) from None
+        except BudgetExhaustedError:
+            raise UnexpectedResponseError(
+                "Prolific sent more large responses at once than this server holds in memory "
+                f"({self._budget.limit} bytes in all); try again in a moment",
+            ) from None
+        except UnsupportedEncodingError as exc:
+            raise UnexpectedResponseError(
+                f"Prolific returned a body we cannot read: content encoding {exc}", status=None
             ) from None
         except httpx.TimeoutException:
             raise RequestTimeoutError(f"Prolific did not answer within {self.options.request_timeout:g} s") from None
@@ -441,6 +467,10 @@ def _in_thread(build: Callable[[], T]) -> Future[T]:
 
     threading.Thread(target=run, name="prolific-http-setup", daemon=True).start()
     return future
+
+
+async def _one_chunk(data: bytes) -> AsyncIterator[bytes]:
+    yield data
 
 
 def _done(value: T) -> Future[T]:
@@ -510,21 +540,6 @@ def _surprise(exc: ValidationError) -> str:
 def _backoff(attempt: int, base: float, cap: float) -> float:
     """Exponential backoff with full jitter."""
     return random.uniform(0, min(cap, base * 2 ** (attempt - 1)))  # noqa: S311 - jitter, not crypto
-
-
-class _BodyTooLargeError(Exception):
-    pass
-
-
-async def _read_bounded(chunks: AsyncIterator[bytes], limit: int) -> bytes:
-    parts: list[bytes] = []
-    size = 0
-    async for chunk in chunks:
-        size += len(chunk)
-        if size > limit:
-            raise _BodyTooLargeError
-        parts.append(chunk)
-    return b"".join(parts)
 
 
 def clean_text(value: object, limit: int = _DETAIL_LIMIT) -> str:

@@ -142,6 +142,14 @@ class Settings(BaseModel):
         gt=0,
         le=86_400,
     )
+    http_request_timeout: float = setting(
+        30.0,
+        env="PROLIFIC_MCP_HTTP_REQUEST_TIMEOUT",
+        flag="--http-request-timeout",
+        help="seconds an HTTP request may take to arrive whole (headers and body); a connection that stalls is closed",
+        gt=0,
+        le=3600,
+    )
     max_request_bytes: int = setting(
         1024 * 1024,
         env="PROLIFIC_MCP_MAX_REQUEST_BYTES",

@@ -47,6 +47,7 @@ def supervise(host: str, port: int, workers: int, log_level: str) -> None:
     config = uvicorn.Config(
         WORKER_FACTORY,
         factory=True,
+        http="prolific_taskbuilder_mcp.http_protocol:DeadlineH11Protocol",
         workers=workers,
         log_level=log_level.lower(),
         access_log=False,

@@ -4,6 +4,7 @@ graceful shutdown."""
 from __future__ import annotations
 
 import signal
+import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -167,3 +168,41 @@ def test_abandoned_sessions_expire_so_new_clients_are_not_locked_out(sandbox: Ru
         assert http.post(server.url, json=INITIALIZE, headers=MCP_HEADERS).status_code == 503  # full
         time.sleep(5)
         assert http.post(server.url, json=INITIALIZE, headers=MCP_HEADERS).status_code == 200
+
+
+def _stall(port: int, partial: bytes) -> socket.socket:
+    sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+    sock.sendall(partial)
+    return sock
+
+
+def _closed_by_peer(sock: socket.socket, within: float) -> bool:
+    sock.settimeout(within)
+    try:
+        return sock.recv(1) == b""
+    except (TimeoutError, ConnectionResetError):
+        return False
+
+
+def test_stalled_connections_are_closed_and_do_not_slow_normal_calls(sandbox: RunningSandbox, tmp_path: Path) -> None:
+    """Half a request line, half the headers, half a body: each closed once PROLIFIC_MCP_HTTP_REQUEST_TIMEOUT
+    passes; 200 such connections open at once do not slow a normal client."""
+    env = child_env(PROLIFIC_TOKEN=CANARY_TOKEN, PROLIFIC_URL=sandbox.url, PROLIFIC_MCP_HTTP_REQUEST_TIMEOUT="2")
+    with serve_http(env, log=tmp_path / "stderr.log") as server:
+        partials = [
+            b"",  # connected, nothing sent
+            b"POST /mcp HT",
+            b"POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: app",
+            b'POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\n{"jsonrpc":',
+        ]
+        stalled = [_stall(server.port, partial) for partial in partials]
+        crowd = [_stall(server.port, b"GET /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\n") for _ in range(200)]
+        started = time.monotonic()
+        assert _post(server.url).status_code == 200  # a normal client, while 204 connections stall
+        assert time.monotonic() - started < 1.0
+        for sock in stalled:
+            assert _closed_by_peer(sock, within=5), "a stalled connection was left open"
+        assert all(_closed_by_peer(sock, within=5) for sock in crowd)
+        for sock in stalled + crowd:
+            sock.close()
+        assert _post(server.url).status_code == 200

@@ -20,6 +20,7 @@ from pydantic import SecretStr
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..config import Settings
+from ..http_protocol import DeadlineH11Protocol
 from ..sdk import lowlevel_server
 from ..sockets import listening_socket, url_of
 from .app import ProlificMCPServer
@@ -259,7 +260,12 @@ class JsonRpcEnvelopeMiddleware:
         await self.app(scope, recording, rewriting)
 
 
+HTTP_PROTOCOL = "prolific_taskbuilder_mcp.http_protocol:DeadlineH11Protocol"
+"""uvicorn's h11 protocol with a request deadline (a string, so that worker processes import it too)."""
+
+
 def build_http_app(server: ProlificMCPServer, settings: Settings) -> ASGIApp:
+    DeadlineH11Protocol.request_timeout = settings.http_request_timeout  # this process's connections
     app: ASGIApp = server.streamable_http_app(
         streamable_http_path="/mcp",
         host=settings.host,
@@ -282,6 +288,7 @@ async def run_http(server: ProlificMCPServer, settings: Settings) -> None:
     sys.stderr.write(f"Serving MCP over Streamable HTTP at {url_of(sock, '/mcp')}\n")
     config = uvicorn.Config(
         app,
+        http=HTTP_PROTOCOL,
         log_level=settings.log_level.lower(),
         access_log=False,
         log_config=None,  # keep our stderr handler (and its secret redaction)

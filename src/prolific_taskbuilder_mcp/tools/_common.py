@@ -33,7 +33,12 @@ MAX_TEXT_CHARS = 6000
 
 Timeout = Annotated[
     float,
-    Field(ge=1, le=3600, description="Seconds to wait at most (default 45: many clients give up on a call at 60)"),
+    Field(
+        strict=True,
+        ge=1,
+        le=3600,
+        description="Seconds to wait at most (default 45: many clients give up on a call at 60)",
+    ),
 ]
 Cursor = Annotated[str | None, Field(max_length=64, description="next_cursor of the previous result, for more rows")]
 

@@ -72,7 +72,7 @@ async def list_batches(
     name_contains: Annotated[
         str | None, Field(min_length=1, max_length=100, description="Only names containing this (any case)")
     ] = None,
-    limit: Annotated[int, Field(ge=1, le=50, description="Rows to return, 1-50")] = 20,
+    limit: Annotated[int, Field(strict=True, ge=1, le=50, description="Rows to return, 1-50")] = 20,
     cursor: Cursor = None,
 ) -> Annotated[CallToolResult, BatchList]:
     """List a workspace's batches, newest first: id, name, status, task count, creation date, plus counts
@@ -117,7 +117,7 @@ async def get_batch_instructions(batch_id: BatchId, ctx: Ctx) -> Annotated[CallT
 async def get_batch_responses(
     batch_id: BatchId,
     ctx: Ctx,
-    limit: Annotated[int, Field(ge=1, le=100, description="Responses to return, 1-100")] = 20,
+    limit: Annotated[int, Field(strict=True, ge=1, le=100, description="Responses to return, 1-100")] = 20,
     cursor: Annotated[
         str | None, Field(max_length=64, description="next_cursor of the previous result, for more")
     ] = None,
@@ -153,7 +153,9 @@ async def get_batch_report(batch_id: BatchId, ctx: Ctx) -> Annotated[CallToolRes
 async def export_batch(
     batch_id: BatchId,
     ctx: Ctx,
-    wait: Annotated[bool, Field(description="Wait for the archive (true) or return the export_id at once")] = True,
+    wait: Annotated[
+        bool, Field(strict=True, description="Wait for the archive (true) or return the export_id at once")
+    ] = True,
     timeout_seconds: Timeout = 45,
 ) -> Annotated[CallToolResult, ExportStatus]:
     """Export every response and uploaded file of a batch as a ZIP: requests the export, waits (with

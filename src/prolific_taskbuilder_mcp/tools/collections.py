@@ -35,7 +35,7 @@ from ._common import (
 async def list_collections(
     ctx: Ctx,
     workspace_id: Annotated[WorkspaceId | None, Field(description=WORKSPACE_ARG)] = None,
-    limit: Annotated[int, Field(ge=1, le=50, description="Rows to return, 1-50")] = 20,
+    limit: Annotated[int, Field(strict=True, ge=1, le=50, description="Rows to return, 1-50")] = 20,
     cursor: Cursor = None,
 ) -> Annotated[CallToolResult, CollectionList]:
     """List a workspace's collections (question pages with no dataset, an early-access feature): id,
@@ -72,7 +72,7 @@ async def summarize_collection_responses(
 async def export_collection(
     collection_id: CollectionId,
     ctx: Ctx,
-    wait: Annotated[bool, Field(description="Wait for the archive (true) or return at once")] = True,
+    wait: Annotated[bool, Field(strict=True, description="Wait for the archive (true) or return at once")] = True,
     timeout_seconds: Timeout = 45,
 ) -> Annotated[CallToolResult, ExportStatus]:
     """Export every response and uploaded file of a collection as a ZIP: requests it, waits (with progress)

@@ -453,3 +453,22 @@ async def test_waits_on_a_hung_upstream_return_within_their_timeout_and_a_few_se
     assert outcomes["then hung"][1]["status"] == "PROCESSING"
     assert outcomes["then hung"][1]["polls"] >= 2
     assert outcomes["export"][1]["status"] == "generating"
+
+
+@pytest.mark.parametrize(
+    ("tool", "arguments"),
+    [
+        ("get_batch_responses", {"batch_id": SURVEY, "limit": True}),
+        ("list_batches", {"workspace_id": data.WORKSPACE_ID, "limit": False}),
+        ("export_batch", {"batch_id": SURVEY, "wait": 1}),
+        ("wait_for_batch", {"batch_id": SURVEY, "timeout_seconds": True}),
+    ],
+)
+async def test_arguments_of_the_wrong_json_type_are_refused_as_the_schema_says(
+    client: Client, sandbox: InProcessSandbox, tool: str, arguments: dict[str, Any]
+) -> None:
+    """JSON Schema does not count true as an integer, nor 1 as a boolean: neither does the server."""
+    before = sandbox.state.request_count
+    text = await call_error(client, tool, arguments)
+    assert "Invalid arguments" in text
+    assert sandbox.state.request_count == before

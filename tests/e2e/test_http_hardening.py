@@ -19,19 +19,13 @@ from mcp.client.streamable_http import streamable_http_client
 
 from prolific_taskbuilder_mcp.sandbox import SEED_BATCH_ID
 from prolific_taskbuilder_mcp.sandbox.runner import RunningSandbox
+from tests.support.calls import INITIALIZE, MCP_HEADERS
 from tests.support.processes import COMMAND, HttpServer, child_env, serve_http
 from tests.support.simulator import CANARY_TOKEN
 
 pytestmark = pytest.mark.anyio
 
 ACCESS_KEY = "access-key-5e4d3c2b1a-0123456789abcdefghij"  # 40 characters: at least 32 off loopback
-INITIALIZE = {
-    "jsonrpc": "2.0",
-    "id": 1,
-    "method": "initialize",
-    "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "t", "version": "0"}},
-}
-MCP_HEADERS = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
 
 
 def _post(url: str, body: Any = INITIALIZE, **headers: str) -> httpx.Response:
@@ -109,7 +103,7 @@ def test_localhost_forms_are_accepted(local_server: HttpServer) -> None:
 
 
 def test_an_oversized_request_body_is_refused(local_server: HttpServer) -> None:
-    huge = {**INITIALIZE, "params": {**INITIALIZE["params"], "padding": "x" * 10_000}}  # type: ignore[dict-item]
+    huge = {**INITIALIZE, "params": {**INITIALIZE["params"], "padding": "x" * 10_000}}
     assert _post(local_server.url, huge).status_code == 413
 
 

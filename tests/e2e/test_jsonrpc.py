@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from prolific_taskbuilder_mcp.server.jsonrpc import INVALID_REQUEST, PARSE_ERROR, reply_to_malformed
+from tests.support.calls import INITIALIZE, MCP_HEADERS
 from tests.support.processes import COMMAND, child_env, serve_http
 
 pytestmark = pytest.mark.e2e
@@ -69,20 +70,7 @@ class Session:
 @pytest.fixture
 def session() -> Iterator[Session]:
     started = Session()
-    started.send(
-        json.dumps(
-            {
-                "jsonrpc": "2.0",
-                "id": 1,
-                "method": "initialize",
-                "params": {
-                    "protocolVersion": "2025-11-25",
-                    "capabilities": {},
-                    "clientInfo": {"name": "t", "version": "0"},
-                },
-            }
-        ).encode()
-    )
+    started.send(json.dumps(INITIALIZE).encode())
     assert "result" in started.receive()
     started.send(b'{"jsonrpc":"2.0","method":"notifications/initialized"}')
     yield started
@@ -127,7 +115,7 @@ def test_well_formed_messages_pass_through_untouched(line: str) -> None:
 
 
 def test_malformed_json_rpc_over_http_gets_a_400_with_the_prescribed_error(tmp_path: Path) -> None:
-    headers = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
+    headers = MCP_HEADERS
     with serve_http(child_env(), "--demo", log=tmp_path / "stderr.log") as server:
         for line, code, ident in MALFORMED:
             answer = httpx.post(server.url, content=line, headers=headers, timeout=10)
@@ -135,16 +123,6 @@ def test_malformed_json_rpc_over_http_gets_a_400_with_the_prescribed_error(tmp_p
             assert answer.json()["error"]["code"] == code, (line[:60], answer.text[:200])
             assert answer.json()["id"] == ident
             assert "pydantic" not in answer.text
-        initialize = {
-            "jsonrpc": "2.0",
-            "id": 1,
-            "method": "initialize",
-            "params": {
-                "protocolVersion": "2025-11-25",
-                "capabilities": {},
-                "clientInfo": {"name": "t", "version": "0"},
-            },
-        }
-        assert httpx.post(server.url, json=initialize, headers=headers, timeout=10).status_code == 200
+        assert httpx.post(server.url, json=INITIALIZE, headers=MCP_HEADERS, timeout=10).status_code == 200
         too_big = httpx.post(server.url, content=b"x" * (2 * 1024 * 1024), headers=headers, timeout=10)
         assert too_big.status_code == 413  # the size limit still answers first

@@ -64,3 +64,13 @@ TOOL_ORDER = [  # the documented tools/list order
     "whoami",
     "list_workspaces",
 ]
+
+INITIALIZE: dict[str, Any] = {
+    "jsonrpc": "2.0",
+    "id": 1,
+    "method": "initialize",
+    "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "t", "version": "0"}},
+}
+"""A raw 2025-11-25 initialize request, for tests that speak JSON-RPC without the SDK's client."""
+MCP_HEADERS = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
+"""What a Streamable HTTP POST carries."""

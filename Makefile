@@ -8,7 +8,7 @@ INSPECTOR_VERSION := 0.15.0
 INSPECTOR_DIR := .tools/inspector
 INSPECTOR := $(INSPECTOR_DIR)/node_modules/.bin/mcp-inspector
 
-.PHONY: install demo test lint typecheck pytest clean inspector mcpb wheel bench readme snapshots
+.PHONY: install demo test lint typecheck pytest clean inspector mcpb wheel bench readme snapshots coverage
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || (echo "Python 3.11+ is required" >&2; exit 1)
@@ -47,6 +47,13 @@ inspector: $(INSPECTOR)
 pytest: $(STAMP) $(INSPECTOR)
 	PROLIFIC_MCP_INSPECTOR="$(abspath $(INSPECTOR))" $(BIN)/pytest
 
+## Line and branch coverage of src/ over the whole suite, subprocesses included (a few minutes; not part of `make test`).
+coverage: $(STAMP) $(INSPECTOR)
+	rm -rf .coverage-data && mkdir -p .coverage-data
+	PROLIFIC_MCP_INSPECTOR="$(abspath $(INSPECTOR))" $(BIN)/coverage run -m pytest -q
+	$(BIN)/coverage combine -q
+	$(BIN)/coverage report --format=total && $(BIN)/coverage report --skip-covered | tail -25
+
 ## The side-by-side benchmark (a few minutes); writes docs/benchmarks.md.
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
@@ -68,4 +75,4 @@ wheel: $(STAMP)
 	$(BIN)/python -m build --no-isolation --outdir dist
 
 clean:
-	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache .hypothesis dist build
+	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache .hypothesis dist build .coverage-data

@@ -166,3 +166,44 @@ def test_seventeen_concurrent_bombs_cost_little_memory() -> None:
     before, large, after = map(int, done.stdout.split())
     assert large - before <= 64, f"17 large bodies: peak RSS grew from {before} to {large} MiB"
     assert after - before <= 64, f"17 bombs: peak RSS grew from {before} to {after} MiB"
+
+
+def test_memory_goes_back_after_a_burst_of_large_bodies() -> None:
+    """In a fresh process: 100 bodies of 50 MiB (each refused at the limit) leave RSS within 20 MiB of where it
+    started, once the burst is over (cycles collected, free pages returned)."""
+    script = textwrap.dedent(
+        """
+        import re, anyio, httpx
+        from pydantic import SecretStr
+        from prolific_taskbuilder_mcp.client import ClientOptions, ProlificClient, UnexpectedResponseError
+
+        def rss():
+            return int(re.search(r"VmRSS:\\s+(\\d+)", open("/proc/self/status").read()).group(1)) // 1024
+
+        huge = b'{"pad":"' + b"x" * (50 * 1024 * 1024) + b'"}'
+
+        class Huge(httpx.AsyncByteStream):
+            async def __aiter__(self):
+                for start in range(0, len(huge), 65536):
+                    yield huge[start : start + 65536]
+
+        async def main():
+            options = ClientOptions(base_url="https://api.prolific.test", max_attempts=1)
+            transport = httpx.MockTransport(lambda request: httpx.Response(200, stream=Huge()))
+            async with ProlificClient(SecretStr("t"), options, transport=transport) as client:
+                await anyio.sleep(1)
+                before = rss()
+                for _ in range(100):
+                    try:
+                        await client.get_collection("00000000-0000-4000-8000-000000000000")
+                    except UnexpectedResponseError:
+                        pass
+                await anyio.sleep(1.5)
+                print(before, rss())
+
+        anyio.run(main)
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True)
+    before, after = map(int, done.stdout.split())
+    assert after - before <= 20, f"RSS went from {before} to {after} MiB"

@@ -24,7 +24,7 @@ from pydantic import BaseModel, SecretStr, ValidationError
 
 from .. import __version__
 from ..redaction import Redactor
-from . import tls
+from . import memory, tls
 from .bodies import (
     ACCEPT_ENCODING,
     BodyBudget,
@@ -407,7 +407,9 @@ class ProlificClient:
                 else:
                     raw, encoding = response.aiter_raw(), response.headers.get("content-encoding")
                 body = await read_body(raw, encoding, self.options.max_body_bytes, self._budget)
+            memory.after_body(len(body))
         except BodyTooLargeError:
+            memory.after_body(self.options.max_body_bytes)
             raise UnexpectedResponseError(
                 f"Prolific returned an unexpected response: the body exceeded {self.options.max_body_bytes} bytes "
                 "(PROLIFIC_MCP_MAX_BODY_BYTES)",

@@ -17,6 +17,7 @@ from .client.clock import REAL_CLOCK, Clock
 from .config import Settings
 from .ids import IdKind
 from .redaction import Redactor
+from .sdk import connection_state
 
 
 class SeenIds:
@@ -40,13 +41,40 @@ class SeenIds:
         return list(self._ids.get(kind, ()))
 
 
+class SeenBySession:
+    """Ids seen per client: completions suggest to a client only the ids its own session has shown, never ids
+    another client looked at.
+
+    Over stdio a process serves one client, so one memory serves it (whatever the protocol version). Over HTTP the
+    ids live in the connection's own state and end with it; a request with no lasting connection (stateless HTTP,
+    2026-07-28 requests) remembers nothing.
+    """
+
+    _KEY = "prolific_taskbuilder_mcp.seen"
+
+    def __init__(self, per_kind: int = 200, *, one_client: bool = True) -> None:
+        self._per_kind = per_kind
+        self._only = SeenIds(per_kind) if one_client else None
+
+    def of(self, session: Any) -> SeenIds:
+        if self._only is not None:
+            return self._only
+        state = connection_state(session)
+        if state is None:
+            return SeenIds(self._per_kind)
+        seen = state.get(self._KEY)
+        if not isinstance(seen, SeenIds):
+            seen = state[self._KEY] = SeenIds(self._per_kind)
+        return seen
+
+
 @dataclass
 class Runtime:
     """Per-process state shared by handlers that have no request context (completions): the client is set
     while the lifespan runs."""
 
     settings: Settings
-    seen: SeenIds = field(default_factory=SeenIds)
+    seen: SeenBySession = field(default_factory=SeenBySession)
     client: ProlificClient | None = None
 
 
@@ -54,7 +82,7 @@ class Runtime:
 class AppContext:
     client: ProlificClient
     settings: Settings
-    seen: SeenIds = field(default_factory=SeenIds)
+    seen: SeenBySession = field(default_factory=SeenBySession)
     clock: Clock = REAL_CLOCK
     redactor: Redactor = field(default_factory=Redactor)
 
@@ -71,5 +99,5 @@ def app_context(ctx: Ctx) -> AppContext:
 
 
 def remember(ctx: Ctx, kind: IdKind, *ids: str | None) -> None:
-    """Note ids the user has seen, so completions can suggest them."""
-    app_context(ctx).seen.add(kind, *ids)
+    """Note ids this session's user has seen, so completions can suggest them (to this session only)."""
+    app_context(ctx).seen.of(ctx.request_context.session).add(kind, *ids)

@@ -200,3 +200,21 @@ def test_stalled_connections_are_closed_and_do_not_slow_normal_calls(sandbox: Ru
         for sock in stalled + crowd:
             sock.close()
         assert _post(server.url).status_code == 200
+
+
+async def test_completions_suggest_only_the_ids_this_session_has_seen(sandbox: RunningSandbox, tmp_path: Path) -> None:
+    """Two clients of one HTTP server (stateful sessions): each is offered the ids it looked at, not the other's."""
+    from mcp_types import PromptReference
+
+    from prolific_taskbuilder_mcp.sandbox.data import ERROR_BATCH_ID, READY_BATCH_ID
+
+    env = child_env(PROLIFIC_TOKEN=CANARY_TOKEN, PROLIFIC_URL=sandbox.url)
+    ref = PromptReference(name="troubleshoot_batch")
+    with serve_http(env, log=tmp_path / "stderr.log") as server:
+        async with Client(server.url, mode="legacy") as alice, Client(server.url, mode="legacy") as bob:
+            assert (await alice.call_tool("get_batch_status", {"batch_id": READY_BATCH_ID})).is_error is False
+            assert (await bob.call_tool("get_batch_status", {"batch_id": ERROR_BATCH_ID})).is_error is False
+            for_alice = (await alice.complete(ref, {"name": "batch_id", "value": ""})).completion.values
+            for_bob = (await bob.complete(ref, {"name": "batch_id", "value": ""})).completion.values
+    assert for_alice == [READY_BATCH_ID]
+    assert for_bob == [ERROR_BATCH_ID]

@@ -16,6 +16,7 @@ from mcp.server.mcpserver.exceptions import ResourceError, ToolError, Unexpected
 from mcp.server.mcpserver.tools import Tool
 from mcp_types import (
     CallToolResult,
+    CompleteRequestParams,
     EmptyResult,
     GetPromptResult,
     InputRequiredResult,
@@ -29,7 +30,7 @@ from ..boundary import set_client_log_level
 from ..client import ClientOptions, ProlificClient
 from ..client.clock import REAL_CLOCK, Clock
 from ..config import Settings
-from ..context import AppContext, Runtime
+from ..context import AppContext, Runtime, SeenBySession
 from ..ids import describe_value
 from ..redaction import Redactor
 from ..sdk import add_request_handler
@@ -189,7 +190,7 @@ def create_server(
         from ..sandbox.data import WORKSPACE_ID  # the demo account's workspace is the default
 
         settings = settings.model_copy(update={"workspace_id": WORKSPACE_ID})
-    runtime = Runtime(settings=settings)
+    runtime = Runtime(settings=settings, seen=SeenBySession(one_client=settings.transport == "stdio"))
     token = settings.token or DEMO_TOKEN
     redactor = Redactor(s.get_secret_value() for s in (settings.token, settings.http_key) if s is not None)
     options = ClientOptions(
@@ -225,5 +226,5 @@ def create_server(
         redactor=redactor,
     )
     _register(server, toolsets)
-    server.completion()(completion_handler(runtime))  # type: ignore[no-untyped-call]
+    add_request_handler(server, "completion/complete", CompleteRequestParams, completion_handler(runtime))
     return server

@@ -1,7 +1,7 @@
 """`completion/complete`: id suggestions for the id arguments of prompts and resource templates.
 
-Ids seen in this server process come first (most recent first), then, when a default workspace is
-configured, ids read from the API; all filtered by the typed prefix, at most 20.
+Ids seen in the asking client's own session come first (most recent first), then, when a default workspace is
+configured, ids read from the API; all filtered by the typed prefix, at most 20. Never ids another session saw.
 """
 
 from __future__ import annotations
@@ -11,10 +11,11 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import anyio
-from mcp_types import Completion, CompletionArgument
+from mcp.server.context import ServerRequestContext
+from mcp_types import CompleteRequestParams, CompleteResult, Completion, CompletionArgument
 
 from ..client import ProlificClient, ProlificError
-from ..context import Runtime
+from ..context import Runtime, SeenIds
 from ..ids import IdKind
 
 logger = logging.getLogger(__name__)
@@ -41,12 +42,21 @@ async def _from_api(client: ProlificClient, kind: IdKind, workspace_id: str | No
     return []  # datasets have no list endpoint
 
 
-def completion_handler(runtime: Runtime) -> Callable[[Any, CompletionArgument, Any], Awaitable[Completion | None]]:
-    async def complete(ref: Any, argument: CompletionArgument, context: Any) -> Completion | None:
+def completion_handler(
+    runtime: Runtime,
+) -> Callable[[ServerRequestContext[Any, Any], CompleteRequestParams], Awaitable[CompleteResult]]:
+    """The `completion/complete` handler (registered as a request handler: the SDK's decorator does not pass the
+    request's session, which keys what this client has seen)."""
+
+    async def handle(ctx: ServerRequestContext[Any, Any], params: CompleteRequestParams) -> CompleteResult:
+        completion = await complete(runtime.seen.of(ctx.session), params.argument)
+        return CompleteResult(completion=completion or Completion(values=[], total=None, has_more=None))
+
+    async def complete(seen: SeenIds, argument: CompletionArgument) -> Completion | None:
         kind = ARGUMENT_KINDS.get(argument.name)
         if kind is None:
             return None
-        candidates = runtime.seen.recent(kind)
+        candidates = seen.recent(kind)
         if runtime.client is not None:
             try:
                 with anyio.fail_after(LOOKUP_SECONDS):
@@ -57,4 +67,4 @@ def completion_handler(runtime: Runtime) -> Callable[[Any, CompletionArgument, A
         matches = list(dict.fromkeys(c for c in candidates if c.lower().startswith(prefix)))
         return Completion(values=matches[:MAX_SUGGESTIONS], total=len(matches), has_more=len(matches) > MAX_SUGGESTIONS)
 
-    return complete
+    return handle

@@ -62,8 +62,9 @@ def _demo_transport() -> httpx.AsyncBaseTransport:
 
 
 class ProlificMCPServer(MCPServer[AppContext]):
-    """MCPServer whose argument-validation errors say what a valid value looks like, and which honours
-    `logging/setLevel` for clients on handshake-era protocol versions (2025-11-25 and before)."""
+    """MCPServer whose argument-validation errors say what a valid value looks like, whose crashes say what to try
+    (the details go to the log), whose results, resources, prompts and errors pass through the redactor, and which
+    honours `logging/setLevel` for clients on handshake-era protocol versions (2025-11-25 and before)."""
 
     def __init__(self, *args: Any, tools: list[Tool], redactor: Redactor | None = None, **kwargs: Any) -> None:
         super().__init__(*args, tools=tools, **kwargs)

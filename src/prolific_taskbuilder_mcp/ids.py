@@ -67,10 +67,23 @@ def check_id(kind: IdKind, value: str) -> str:
         raise InvalidIdError(invalid_value_message(f"{kind}_id", value, EXPECTED[kind])) from None
 
 
+_JSON_TYPE_NAMES = {
+    "int": "integer",
+    "float": "number",
+    "bool": "boolean",
+    "dict": "object",
+    "list": "array",
+    "NoneType": "null",
+}
+"""Python type names as the JSON a client sent calls them."""
+
+
 def describe_value(value: object) -> str:
     """A short, safe description of a rejected value (never echo long or hostile input in full)."""
     if not isinstance(value, str):
-        return f"a {type(value).__name__}"
+        names = {"int": "integer", "float": "number", "bool": "boolean", "dict": "object", "list": "array"}
+        name = {**names, "NoneType": "null"}.get(type(value).__name__, type(value).__name__)
+        return f"an {name}" if name[0] in "aeiou" else f"a {name}"
     if not value:
         return "an empty string"
     shown = re.sub(r"[^\x20-\x7e]", "?", value[:40])

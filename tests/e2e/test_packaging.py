@@ -62,6 +62,7 @@ def test_the_wheel_carries_the_package_and_its_entry_point(wheel: Path) -> None:
         assert "prolific-taskbuilder-mcp = prolific_taskbuilder_mcp.cli:main" in archive.read(entry_points).decode()
     assert "prolific_taskbuilder_mcp/server/app.py" in names
     assert "prolific_taskbuilder_mcp/sandbox/generate.py" in names
+    assert "prolific_taskbuilder_mcp/py.typed" in names  # the "Typing :: Typed" classifier's promise
     assert not [name for name in names if name.endswith(".json") and "/server/" in name]  # no generated schemas
 
 

@@ -188,3 +188,19 @@ def test_the_median_is_the_statistics_median(values: list[float]) -> None:
     from prolific_taskbuilder_mcp.summaries.responses import _median
 
     assert _median(values) == statistics.median(values)
+
+
+def test_counts_and_types_read_as_english() -> None:
+    from prolific_taskbuilder_mcp.ids import describe_value
+    from prolific_taskbuilder_mcp.summaries.text import plural
+
+    assert [plural(n, "check") for n in (0, 1, 2)] == ["0 checks", "1 check", "2 checks"]
+    values: list[object] = [3, 1.5, True, {}, [], None]
+    assert [describe_value(v) for v in values] == [
+        "an integer",
+        "a number",
+        "a boolean",
+        "an object",
+        "an array",
+        "a null",
+    ]

@@ -13,7 +13,7 @@ from pydantic import Field
 
 from ..client.models import Batch, BatchDataset, TaskDetails
 from .base import Summary
-from .text import html_to_steps, html_to_text, parse_time, sanitize
+from .text import html_to_steps, html_to_text, parse_time, plural, sanitize
 
 _MAX_OTHER_FIELD_CHARS = 1000
 
@@ -362,7 +362,8 @@ def summarize_wait(
 
 def render_wait_text(result: WaitResult) -> str:
     if result.reached:
-        head = f"Batch {result.batch_id} is {result.status} (after {result.waited_seconds:g} s, {result.polls} checks)."
+        checks = plural(result.polls, "check")
+        head = f"Batch {result.batch_id} is {result.status} (after {result.waited_seconds:g} s, {checks})."
     elif result.timed_out:
         status = result.status or "unknown"
         head = f"Batch {result.batch_id} is still {status}: timed out after {result.waited_seconds:g} s."

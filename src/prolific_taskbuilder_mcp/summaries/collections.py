@@ -8,7 +8,7 @@ from ..client.models import Collection
 from .base import Summary
 from .batches import TaskDetailsSummary, summarize_task_details
 from .instructions import CONTENT_TYPES, MAX_QUESTIONS, Question, collection_items, question, render_question
-from .text import clip, sanitize
+from .text import clip, plural, sanitize
 
 
 class CollectionRow(Summary):
@@ -83,8 +83,9 @@ def summarize_collection(c: Collection) -> CollectionDetails:
 
 def render_collection_text(d: CollectionDetails) -> str:
     lines = [
-        f'Collection "{d.name or "(unnamed)"}" {d.id}: {d.pages} pages, {len(d.questions) + d.questions_omitted} '
-        f"questions, {d.content_blocks} content blocks. Created {d.created_at or '?'} in workspace "
+        f'Collection "{d.name or "(unnamed)"}" {d.id}: {plural(d.pages, "page")}, '
+        f"{plural(len(d.questions) + d.questions_omitted, 'question')}, "
+        f"{plural(d.content_blocks, 'content block')}. Created {d.created_at or '?'} in workspace "
         f"{d.workspace_id or '?'}."
     ]
     if d.task_details is not None:

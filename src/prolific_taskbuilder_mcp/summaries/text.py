@@ -170,6 +170,11 @@ def _html_to_steps(markup: str, limit: int, max_steps: int) -> tuple[str, ...]:
     return tuple(step for step in steps if step)[:max_steps]
 
 
+def plural(count: int, noun: str, plural_form: str | None = None) -> str:
+    """`1 check`, `2 checks`, `0 pages`."""
+    return f"{count} {noun if count == 1 else (plural_form or noun + 's')}"
+
+
 def clip(value: str | None, limit: int) -> str | None:
     """`sanitize` for optional values: None stays None."""
     return None if value is None else sanitize(value, limit)

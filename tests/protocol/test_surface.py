@@ -219,3 +219,14 @@ async def test_the_demo_uses_its_workspace_by_default() -> None:
         assert result.is_error is False
         structured: Any = result.structured_content
         assert structured["workspace_id"] == data.WORKSPACE_ID
+
+
+async def test_unknown_tools_prompts_and_resources_are_protocol_errors_listing_what_exists(client: Client) -> None:
+    from mcp.shared.exceptions import MCPError
+
+    with pytest.raises(MCPError, match=r"Unknown tool 'nope'; this server has: get_batch, get_batch_status"):
+        await client.call_tool("nope", {})
+    with pytest.raises(MCPError, match=r"Unknown prompt 'nope'; this server has: batch_status_report"):
+        await client.get_prompt("nope", {})
+    with pytest.raises(MCPError, match=r"Unknown resource 'prolific://nope/1'; this server reads: prolific://batches/"):
+        await client.read_resource("prolific://nope/1")

@@ -14,7 +14,9 @@ from mcp.server.lowlevel.helper_types import ReadResourceContents
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError, ToolError, UnexpectedToolError
 from mcp.server.mcpserver.tools import Tool
+from mcp.shared.exceptions import MCPError
 from mcp_types import (
+    INVALID_PARAMS,
     CallToolResult,
     CompleteRequestParams,
     EmptyResult,
@@ -96,7 +98,13 @@ class ProlificMCPServer(MCPServer[AppContext]):
         try:
             contents = await super().read_resource(uri, context)
         except ResourceError as exc:
-            raise ResourceError(self.redactor.text(str(exc))) from exc.__cause__
+            message = str(exc)
+            if message.startswith("Unknown resource"):
+                templates = [t.uri_template for t in await self.list_resource_templates()]
+                message = (
+                    f"Unknown resource {describe_value(str(uri))}; this server reads: {', '.join(templates) or 'none'}"
+                )
+            raise ResourceError(self.redactor.text(message)) from exc.__cause__
         if isinstance(contents, InputRequiredResult):
             return contents
         return [
@@ -107,6 +115,12 @@ class ProlificMCPServer(MCPServer[AppContext]):
     async def get_prompt(
         self, name: str, arguments: dict[str, Any] | None = None, context: Context[AppContext, Any] | None = None
     ) -> GetPromptResult | InputRequiredResult:
+        known = [prompt.name for prompt in await self.list_prompts()]
+        if name not in known:
+            raise MCPError(
+                code=INVALID_PARAMS,
+                message=f"Unknown prompt {describe_value(name)}; this server has: {', '.join(known) or 'none'}",
+            )
         result = await super().get_prompt(name, arguments, context)
         if isinstance(result, GetPromptResult):
             messages = [m.model_copy(update={"content": self._redact_block(m.content)}) for m in result.messages]
@@ -121,6 +135,11 @@ class ProlificMCPServer(MCPServer[AppContext]):
     async def _call_tool(
         self, name: str, arguments: dict[str, Any], context: Context[AppContext, Any] | None
     ) -> CallToolResult | InputRequiredResult:
+        if name not in self._tools_by_name:  # a protocol error, as the MCP specification says
+            raise MCPError(
+                code=INVALID_PARAMS,
+                message=f"Unknown tool {describe_value(name)}; this server has: {', '.join(self._tools_by_name)}",
+            )
         try:
             return await super().call_tool(name, arguments, context)
         except UnexpectedToolError as exc:

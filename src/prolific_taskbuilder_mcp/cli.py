@@ -21,7 +21,7 @@ def _print_demo_intro(settings: Settings) -> None:
     sys.stderr.write("\n".join(lines) + "\n")
 
 
-async def _demo_preview(settings: Settings) -> None:
+async def _demo_preview(settings: Settings, url: str) -> None:
     """Call get_batch once through a real MCP client and show the result exactly as a client gets it."""
     from mcp import Client
 
@@ -36,21 +36,23 @@ async def _demo_preview(settings: Settings) -> None:
         + "\n"
     )
     sys.stderr.write(
-        f"\nConnect a client to http://{settings.host}:{settings.port}/mcp (Streamable HTTP), e.g.\n"
-        f"  claude mcp add --transport http prolific-demo http://{settings.host}:{settings.port}/mcp\n"
+        f"\nConnect a client to {url} (Streamable HTTP), e.g.\n"
+        f"  claude mcp add --transport http prolific-demo {url}\n"
         "or, for stdio clients, run: prolific-taskbuilder-mcp --demo\n" + "\n"
     )
 
 
 async def _serve(settings: Settings) -> None:
     from .server import create_server
-    from .server.transports import run_http, run_stdio
+    from .server.transports import bind_http, run_http, run_stdio
+    from .sockets import url_of
 
     server = create_server(settings)
     if settings.transport == "http":
+        sock = bind_http(settings)  # first: a busy port is one clear line, and banners show the real port
         if settings.demo:
-            await _demo_preview(settings)
-        await run_http(server, settings)
+            await _demo_preview(settings, url_of(sock, "/mcp"))
+        await run_http(server, settings, sock)
     else:
         await run_stdio(server)
 
@@ -82,8 +84,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     configure_logging(settings.log_level, [s for s in (settings.token, settings.http_key) if s is not None])
     # uvicorn re-raises SIGTERM after its graceful shutdown: make that a clean exit, not a kill.
     signal.signal(signal.SIGTERM, _exit_cleanly)
-    with contextlib.suppress(KeyboardInterrupt):
-        anyio.run(_serve, settings)
+    from .sockets import BindError
+
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            anyio.run(_serve, settings)
+    except BindError as exc:
+        sys.stderr.write(str(exc) + "\n")
+        raise SystemExit(2) from None
 
 
 def _exit_cleanly(signum: int, frame: object) -> None:

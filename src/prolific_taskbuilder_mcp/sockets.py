@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import socket
 
 
@@ -28,3 +29,23 @@ def url_of(sock: socket.socket, path: str = "") -> str:
     host, port = sock.getsockname()[:2]
     shown = f"[{host}]" if ":" in host else host
     return f"http://{shown}:{port}{path}"
+
+
+class BindError(Exception):
+    """The address could not be bound; the message is one line for the user."""
+
+
+def bind_or_explain(host: str, port: int) -> socket.socket:
+    """`listening_socket`, with a failure to bind turned into a one-line error a user can act on."""
+    try:
+        return listening_socket(host, port)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise BindError(
+                f"prolific-taskbuilder-mcp: port {port} on {host} is in use: choose another with --port (or "
+                "PROLIFIC_MCP_PORT), or --port 0 for any free port (the URL is printed)."
+            ) from None
+        raise BindError(
+            f"prolific-taskbuilder-mcp: cannot listen on {host}:{port} ({exc.strerror or type(exc).__name__}): "
+            "check --host (or PROLIFIC_MCP_HOST) and --port (or PROLIFIC_MCP_PORT)."
+        ) from None

@@ -35,13 +35,17 @@ def supervise(host: str, port: int, workers: int, log_level: str) -> None:
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
-    from .sockets import listening_socket, url_of
+    from .sockets import BindError, bind_or_explain, url_of
 
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.getLogger().addHandler(handler)
     logging.getLogger().setLevel(log_level)
-    sock = listening_socket(host, port)
+    try:
+        sock = bind_or_explain(host, port)
+    except BindError as exc:
+        sys.stderr.write(f"{exc}\n")
+        raise SystemExit(2) from None
     sys.stderr.write(f"Serving MCP over Streamable HTTP at {url_of(sock, '/mcp')} ({workers} workers)\n")
     sys.stderr.flush()
     config = uvicorn.Config(

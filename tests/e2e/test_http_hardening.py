@@ -3,6 +3,7 @@ graceful shutdown."""
 
 from __future__ import annotations
 
+import re
 import signal
 import socket
 import subprocess
@@ -218,3 +219,45 @@ async def test_completions_suggest_only_the_ids_this_session_has_seen(sandbox: R
             for_bob = (await bob.complete(ref, {"name": "batch_id", "value": ""})).completion.values
     assert for_alice == [READY_BATCH_ID]
     assert for_bob == [ERROR_BATCH_ID]
+
+
+@pytest.mark.parametrize("workers", [[], ["--workers", "2", "--stateless-http"]])
+def test_a_port_in_use_is_one_line_with_the_fix(workers: list[str]) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        proc = subprocess.run(
+            [COMMAND, "--demo", "--transport", "http", "--port", str(port), *workers],
+            env=child_env(),
+            capture_output=True,
+            text=True,
+            timeout=30,
+            stdin=subprocess.DEVNULL,
+        )
+    assert proc.returncode == 2
+    last = proc.stderr.strip().splitlines()[-1]
+    assert f"port {port} on 127.0.0.1 is in use" in last
+    assert "--port 0" in last
+    assert "Traceback" not in proc.stderr
+
+
+def test_the_demo_banner_shows_the_real_port_with_port_zero(tmp_path: Path) -> None:
+    log = tmp_path / "stderr.log"
+    with log.open("w") as errlog:
+        proc = subprocess.Popen(
+            [COMMAND, "--demo", "--transport", "http", "--port", "0"], env=child_env(), stderr=errlog
+        )
+    try:
+        deadline = time.monotonic() + 30
+        while "Serving MCP over Streamable HTTP" not in log.read_text():
+            assert time.monotonic() < deadline, log.read_text()
+            assert proc.poll() is None, log.read_text()
+            time.sleep(0.05)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
+    text = log.read_text()
+    assert ":0/mcp" not in text
+    served = re.findall(r"Serving MCP over Streamable HTTP at (\S+)", text)[0]
+    assert f"Connect a client to {served}" in text

@@ -8,6 +8,7 @@ import json
 import logging
 import os
 import signal
+import socket
 import stat
 import sys
 from typing import Any
@@ -22,7 +23,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from ..config import Settings
 from ..http_protocol import DeadlineH11Protocol
 from ..sdk import lowlevel_server
-from ..sockets import listening_socket, url_of
+from ..sockets import bind_or_explain, url_of
 from .app import ProlificMCPServer
 from .jsonrpc import INVALID_REQUEST, error_reply, reply_to_malformed
 
@@ -281,10 +282,16 @@ def build_http_app(server: ProlificMCPServer, settings: Settings) -> ASGIApp:
     return app
 
 
-async def run_http(server: ProlificMCPServer, settings: Settings) -> None:
+def bind_http(settings: Settings) -> socket.socket:
+    """The listening socket for `settings`; a port in use (or an address we cannot bind) is a one-line BindError
+    that says what to change."""
+    return bind_or_explain(settings.host, settings.port)
+
+
+async def run_http(server: ProlificMCPServer, settings: Settings, sock: socket.socket | None = None) -> None:
     """Serve Streamable HTTP at /mcp. Binds loopback unless told otherwise; the bound URL goes to stderr."""
     app = build_http_app(server, settings)
-    sock = listening_socket(settings.host, settings.port)
+    sock = sock or bind_http(settings)
     sys.stderr.write(f"Serving MCP over Streamable HTTP at {url_of(sock, '/mcp')}\n")
     config = uvicorn.Config(
         app,

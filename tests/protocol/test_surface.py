@@ -230,3 +230,15 @@ async def test_unknown_tools_prompts_and_resources_are_protocol_errors_listing_w
         await client.get_prompt("nope", {})
     with pytest.raises(MCPError, match=r"Unknown resource 'prolific://nope/1'; this server reads: prolific://batches/"):
         await client.read_resource("prolific://nope/1")
+
+
+async def test_completion_never_offers_a_workspace_id_that_only_the_user_typed(client: Client) -> None:
+    from mcp_types import ResourceTemplateReference
+
+    typed = "0123456789abcdef01234567"  # well formed, lists nothing
+    assert (await client.call_tool("list_batches", {"workspace_id": typed})).is_error is False
+    assert (await client.call_tool("list_batches", {"workspace_id": data.WORKSPACE_ID})).is_error is False
+    ref = ResourceTemplateReference(uri="prolific://workspaces/{workspace_id}/batches")
+    offered = (await client.complete(ref, {"name": "workspace_id", "value": ""})).completion.values
+    assert typed not in offered
+    assert data.WORKSPACE_ID in offered

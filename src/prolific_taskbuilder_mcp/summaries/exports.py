@@ -69,7 +69,17 @@ def summarize_export(
         steps = [f"Prolific is still building the archive: call {check} in a few seconds."]
     elif status == "failed":
         reason = f" ({clip(job.reason, 200)})" if job.reason else ""
-        steps = [f"The export failed{reason}: request a new one with export_{owner}."]
+        steps = [
+            f"The export failed{reason}. Requesting it again fails the same way while its cause remains: check "
+            + (
+                "the batch with get_batch (a batch in ERROR cannot be exported) and its datasets with get_dataset"
+                if owner == "batch"
+                else "the collection with get_collection"
+            )
+            + ", fix what they show, then call "
+            + f"export_{owner} once more"
+            + ("; for the answers alone, get_batch_report gives a CSV link." if owner == "batch" else "."),
+        ]
     else:
         steps = ["Unknown export status: check the export in the Prolific app."]
     return ExportStatus(

@@ -10,7 +10,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import BaseModel, Field
 
-from ..context import Ctx, app_context, remember
+from ..context import Ctx, app_context
 from ..ids import describe_value
 from ..summaries.text import decode_cursor
 
@@ -95,12 +95,12 @@ def check_wait(ctx: Ctx, timeout_seconds: float) -> None:
 
 
 def resolve_workspace(ctx: Ctx, workspace_id: str | None) -> str:
-    """The workspace a listing tool reads: the argument, else the configured default."""
+    """The workspace a listing tool reads: the argument, else the configured default. It is not remembered for
+    completions here: only ids seen in results are (the caller remembers it once Prolific has answered)."""
     chosen = workspace_id or app_context(ctx).settings.workspace_id
     if chosen is None:
         raise ToolError(
             "No workspace_id given and no default workspace is configured. Call list_workspaces to find the "
             "workspace id, pass it as workspace_id, or set PROLIFIC_WORKSPACE_ID. Nothing was sent to Prolific."
         )
-    remember(ctx, "workspace", chosen)
     return chosen

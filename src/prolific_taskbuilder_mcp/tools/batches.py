@@ -83,6 +83,8 @@ async def list_batches(
         summary = await reads.list_batches(
             app_context(ctx).client, chosen, status=status, name_contains=name_contains, offset=offset, limit=limit
         )
+    if summary.rows:  # ids seen in results only: a typed id that lists nothing is not offered back
+        remember(ctx, "workspace", chosen)
     remember(ctx, "batch", *(row.id for row in reversed(summary.rows)))
     return structured_result(summary, render_batch_list_text(summary))
 

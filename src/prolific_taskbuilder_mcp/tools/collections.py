@@ -44,6 +44,8 @@ async def list_collections(
     chosen = resolve_workspace(ctx, workspace_id)
     async with tool_boundary(ctx, "workspace", chosen):
         summary = await reads.list_collections(app_context(ctx).client, chosen, offset=offset, limit=limit)
+    if summary.rows:  # ids seen in results only: a typed id that lists nothing is not offered back
+        remember(ctx, "workspace", chosen)
     remember(ctx, "collection", *(row.id for row in reversed(summary.rows)))
     return structured_result(summary, render_collection_list_text(summary))
 

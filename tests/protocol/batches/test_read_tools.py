@@ -379,11 +379,15 @@ async def test_an_existing_export_is_returned_at_once(client: Client, sandbox: I
     assert sandbox.state.request_count == before + 1  # one POST answered 200: no polling
 
 
-async def test_a_failed_export_says_to_request_a_new_one(client: Client) -> None:
+async def test_a_failed_export_says_what_to_fix_before_trying_again(client: Client) -> None:
+    """Advice that does not loop: exporting a batch in ERROR again fails again, so the step says what to check."""
     text, out = await call_ok(client, "export_batch", {"batch_id": data.ERROR_BATCH_ID})
     assert out["status"] == "failed"
     assert out["url"] is None
-    assert "request a new one with export_batch" in text
+    assert "fails the same way" in text
+    assert "get_batch" in text
+    assert "get_dataset" in text
+    assert "get_batch_report" in text
 
 
 async def test_an_export_without_waiting_is_checked_with_get_batch_export(client: Client) -> None:

@@ -10,15 +10,10 @@ from prolific_taskbuilder_mcp.client import Clock
 class FakeClock(Clock):
     def __init__(self, start: float = 1000.0) -> None:
         self.now_value = start
-        self.slept: list[float] = []
 
     def now(self) -> float:
         return self.now_value
 
     async def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
         self.now_value += seconds
         await anyio.lowlevel.checkpoint()  # still a point where cancellation is seen
-
-    def advance(self, seconds: float) -> None:
-        self.now_value += seconds

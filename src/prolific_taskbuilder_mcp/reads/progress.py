@@ -8,10 +8,6 @@ Progress = Callable[[float, float | None, str], Awaitable[None]]
 """`await progress(done, total, message)`; total is None when unknown."""
 
 
-async def no_progress(done: float, total: float | None, message: str) -> None:
-    """A progress callback for callers that do not report progress."""
-
-
 GRACE_SECONDS = 3.0
 """How far past its `timeout_seconds` a waiting read may run: the poll in flight at the timeout gets this long."""
 

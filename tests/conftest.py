@@ -44,6 +44,7 @@ def sandbox(_sandbox_session: RunningSandbox) -> RunningSandbox:
     _sandbox_session.state.url_ttl = 3600.0
     _sandbox_session.state.processing_delay = 0.5
     _sandbox_session.state.latency = 0.0
+    _sandbox_session.state.other_tokens = ()
     _sandbox_session.state.reset()
     return _sandbox_session
 

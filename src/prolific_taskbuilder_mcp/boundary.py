@@ -54,7 +54,7 @@ async def _boundary(
     try:
         yield
     except ProlificError as exc:
-        raise error(explain(exc, what, ident)) from None
+        raise error(explain(exc, what, ident, per_user=app_context(ctx).users is not None)) from None
     except ReadError as exc:
         raise error(str(exc)) from None
     finally:

@@ -116,6 +116,19 @@ class Settings(BaseModel):
         shown="(none)",
         help="access key HTTP clients send as `Authorization: Bearer <key>`; required when binding off loopback",
     )
+    per_user_tokens: bool = setting(
+        False,
+        env="PROLIFIC_MCP_PER_USER_TOKENS",
+        flag="--per-user-tokens",
+        help="HTTP only: hold no token; each request carries its user's own Prolific token in `X-Prolific-Token`",
+    )
+    allow_unauthenticated_proxy: bool = setting(
+        False,
+        env="PROLIFIC_MCP_ALLOW_UNAUTHENTICATED_PROXY",
+        flag="--allow-unauthenticated-proxy",
+        help="with `--per-user-tokens`, allow binding off loopback without an access key (each user then relays "
+        "only their own token)",
+    )
     allowed_hosts: list[str] = setting(
         [],
         env="PROLIFIC_MCP_ALLOWED_HOSTS",
@@ -344,8 +357,15 @@ def load_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str] 
         where = source.get(name, name)
         message = _PYDANTIC_PREFIX.sub("", first["msg"])
         raise ConfigError(f"prolific-taskbuilder-mcp: invalid {where}: {message}") from None
-    if settings.token is None and not settings.demo:
+    if settings.per_user_tokens:
+        _check_per_user(settings, source)
+    elif settings.token is None and not settings.demo:
         raise ConfigError(NO_TOKEN_MESSAGE)
+    if settings.allow_unauthenticated_proxy and not settings.per_user_tokens:
+        raise ConfigError(
+            f"prolific-taskbuilder-mcp: {source.get('allow_unauthenticated_proxy')} only applies with "
+            "--per-user-tokens (PROLIFIC_MCP_PER_USER_TOKENS=1)"
+        )
     if settings.workers > 1 and (settings.transport != "http" or not settings.stateless_http):
         raise ConfigError(
             "prolific-taskbuilder-mcp: --workers above 1 needs --transport http and --stateless-http "
@@ -356,6 +376,8 @@ def load_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str] 
     if key is not None and not key.strip():
         raise ConfigError(f"prolific-taskbuilder-mcp: invalid {where}: the access key is empty. {GENERATE_KEY}")
     if settings.transport == "http" and not settings.is_loopback:
+        if key is None and settings.allow_unauthenticated_proxy:
+            return settings  # per-user tokens, and the operator said so: each user relays only their own token
         if key is None:
             raise ConfigError(
                 f"prolific-taskbuilder-mcp: binding HTTP to {settings.host} (not loopback) needs an access key: "
@@ -367,3 +389,17 @@ def load_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str] 
                 f"{MIN_REMOTE_KEY_LENGTH} characters (got {len(key)}). {GENERATE_KEY}"
             )
     return settings
+
+
+def _check_per_user(settings: Settings, source: Mapping[str, str]) -> None:
+    where = source.get("per_user_tokens", "--per-user-tokens")
+    if settings.transport != "http":
+        raise ConfigError(
+            f"prolific-taskbuilder-mcp: {where} needs --transport http (each HTTP request carries its user's token "
+            "in X-Prolific-Token; a stdio server serves one user: set PROLIFIC_TOKEN instead)"
+        )
+    if settings.token is not None:
+        raise ConfigError(
+            f"prolific-taskbuilder-mcp: {where} and {source.get('token', 'PROLIFIC_TOKEN')} were both set: with "
+            "per-user tokens the server holds no token of its own; unset one of them"
+        )

@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 from mcp.server.mcpserver import Context
 
-from .client import ProlificClient
+from .client import ProlificClient, UnauthorizedError
 from .client.clock import REAL_CLOCK, Clock
+from .client.tenants import MAX_TOKEN_LENGTH, ClientsByToken
 from .config import Settings
 from .ids import IdKind
 from .redaction import Redactor
@@ -76,6 +77,14 @@ class Runtime:
     settings: Settings
     seen: SeenBySession = field(default_factory=SeenBySession)
     client: ProlificClient | None = None
+    users: ClientsByToken | None = None
+    """Per-user mode: the client of each user's token (set while the lifespan runs)."""
+
+    def client_for(self, request: Any) -> ProlificClient | None:
+        if self.users is not None:
+            token = user_token(request)
+            return self.users.get(token) if token is not None else None
+        return self.client
 
 
 @dataclass(frozen=True)
@@ -85,6 +94,8 @@ class AppContext:
     seen: SeenBySession = field(default_factory=SeenBySession)
     clock: Clock = REAL_CLOCK
     redactor: Redactor = field(default_factory=Redactor)
+    users: ClientsByToken | None = None
+    """Per-user mode (`--per-user-tokens`): the client of each user's token; `client` then holds none."""
 
 
 if TYPE_CHECKING:
@@ -96,6 +107,39 @@ else:
 
 def app_context(ctx: Ctx) -> AppContext:
     return ctx.request_context.lifespan_context
+
+
+USER_TOKEN_HEADER = "x-prolific-token"  # noqa: S105 - a header name, not a secret
+"""The header that carries a user's own Prolific token in per-user mode."""
+
+
+def user_token(request: Any) -> str | None:
+    """The Prolific token an HTTP request carries in `X-Prolific-Token`, if it is a plausible one."""
+    headers = getattr(request, "headers", None)
+    return token_in(headers) if headers is not None else None
+
+
+def token_in(headers: Any) -> str | None:
+    """The plausible Prolific token in `X-Prolific-Token` among `headers` (a case-insensitive mapping), or None."""
+    value = headers.get(USER_TOKEN_HEADER)
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    if not value or len(value) > MAX_TOKEN_LENGTH or not value.isprintable() or " " in value:
+        return None
+    return value
+
+
+def client_of(ctx: Ctx) -> ProlificClient:
+    """The Prolific client acting for this request: the server's own, or in per-user mode the one for the
+    token this request carries (the HTTP layer refuses requests without one before they get here)."""
+    app = app_context(ctx)
+    if app.users is None:
+        return app.client
+    token = user_token(ctx.request_context.request)
+    if token is None:
+        raise UnauthorizedError("this request carries no X-Prolific-Token header", status=None)
+    return app.users.get(token)
 
 
 def remember(ctx: Ctx, kind: IdKind, *ids: str | None) -> None:

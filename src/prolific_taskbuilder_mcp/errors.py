@@ -26,11 +26,18 @@ class ReadError(Exception):
     announced but does not serve yet). The message is complete and safe to show as it is."""
 
 
-def explain(exc: ProlificError, what: str = "resource", ident: str | None = None) -> str:
-    """One message, safe to show, that names the failure and the next step."""
+def explain(exc: ProlificError, what: str = "resource", ident: str | None = None, *, per_user: bool = False) -> str:
+    """One message, safe to show, that names the failure and the next step. `per_user`: the token is the user's
+    own, sent by their MCP client in X-Prolific-Token (not the server's)."""
     target = f"{what} {ident}" if ident else what
     detail = f" Prolific said: {exc.detail}" if exc.detail else ""
     if isinstance(exc, UnauthorizedError):
+        if per_user:
+            return (
+                "Prolific rejected your API token (401): it is missing, wrong or revoked. Create a new token in "
+                "the Prolific app (Settings > API tokens) and put it in the X-Prolific-Token header your MCP client "
+                "sends to this server."
+            )
         return (
             "Prolific rejected the API token (401): it is missing, wrong or revoked. Create a new token in "
             "the Prolific app (Settings > API tokens), set PROLIFIC_TOKEN to it and restart this server."

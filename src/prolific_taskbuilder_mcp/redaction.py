@@ -34,6 +34,10 @@ class Redactor:
     def __init__(self, secrets: Iterable[str | None] = ()) -> None:
         self._secrets = sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True)
 
+    def with_secret(self, secret: str) -> Redactor:
+        """This redactor, also masking `secret` (a per-request credential)."""
+        return Redactor([*self._secrets, secret])
+
     def text(self, value: str) -> str:
         for secret in self._secrets:
             if secret in value:

@@ -261,3 +261,41 @@ def test_the_demo_banner_shows_the_real_port_with_port_zero(tmp_path: Path) -> N
     assert ":0/mcp" not in text
     served = re.findall(r"Serving MCP over Streamable HTTP at (\S+)", text)[0]
     assert f"Connect a client to {served}" in text
+
+
+@pytest.mark.parametrize("stateless", [False, True], ids=["stateful", "stateless"])
+def test_a_client_that_disconnects_mid_call_stops_the_calls_upstream_work(
+    sandbox: RunningSandbox, tmp_path: Path, stateless: bool
+) -> None:
+    """A summary pages Prolific page after page; the caller hanging up must stop it, whatever the HTTP mode."""
+    from prolific_taskbuilder_mcp.sandbox import READY_BATCH_ID
+    from prolific_taskbuilder_mcp.sandbox.state import Fault
+
+    sandbox.state.response_counts[READY_BATCH_ID] = 40_000  # 200 pages
+    sandbox.state.add_fault(Fault(kind="delay", seconds=0.2, times=None, path="/responses"))
+    env = child_env(PROLIFIC_TOKEN=CANARY_TOKEN, PROLIFIC_URL=sandbox.url, PROLIFIC_MCP_CALL_DEADLINE="60")
+    args = ["--stateless-http"] if stateless else []
+    with serve_http(env, *args, log=tmp_path / "stderr.log") as server, httpx.Client(timeout=10) as http:
+        headers = {**MCP_HEADERS, "MCP-Protocol-Version": "2025-06-18"}
+        opened = http.post(server.url, json=INITIALIZE, headers=headers)
+        if not stateless:
+            headers["mcp-session-id"] = opened.headers["mcp-session-id"]
+        http.post(server.url, json={"jsonrpc": "2.0", "method": "notifications/initialized"}, headers=headers)
+        call = {
+            "jsonrpc": "2.0",
+            "id": 7,
+            "method": "tools/call",
+            "params": {"name": "summarize_batch_responses", "arguments": {"batch_id": READY_BATCH_ID}},
+        }
+        with http.stream("POST", server.url, json=call, headers=headers) as response:
+            assert response.status_code == 200
+            time.sleep(1.0)  # a few pages read
+        # the connection is closed: the server must stop asking Prolific for pages
+        time.sleep(0.6)
+        pages_then = sandbox.state.requests_matching("/responses")
+        time.sleep(1.5)
+        pages_later = sandbox.state.requests_matching("/responses")
+        assert pages_then >= 2
+        assert pages_later - pages_then <= 1, f"still paging after the client left: {pages_then} -> {pages_later}"
+        if not stateless:
+            assert "disconnected during request 7; cancelling it" in server.stderr()

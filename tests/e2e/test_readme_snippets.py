@@ -29,7 +29,7 @@ pytestmark = [pytest.mark.anyio, pytest.mark.e2e]
 
 README = (Path(__file__).parents[2] / "README.md").read_text()
 BLOCKS = re.findall(r"```(json|toml)\n(.*?)```", README, re.S)
-PLACEHOLDER_TOKENS = {"your-prolific-api-token", "${input:prolific-token}"}
+PLACEHOLDER_TOKENS = {"your-prolific-api-token", "${input:prolific-token}", "${env:PROLIFIC_TOKEN}"}
 HTTP_KEY = "your-access-key-of-at-least-32-characters"
 
 
@@ -104,11 +104,14 @@ def test_the_claude_code_commands_name_the_same_server() -> None:
 async def test_each_remote_snippet_reaches_the_http_server(
     sandbox: RunningSandbox, tmp_path: Path, name: str, entry: dict[str, Any]
 ) -> None:
-    env = child_env(PROLIFIC_TOKEN=CANARY_TOKEN, PROLIFIC_URL=sandbox.url, PROLIFIC_MCP_HTTP_KEY=HTTP_KEY)
+    headers = {k: (CANARY_TOKEN if v in PLACEHOLDER_TOKENS else v) for k, v in entry["headers"].items()}
+    per_user = "X-Prolific-Token" in headers
+    env = child_env(PROLIFIC_URL=sandbox.url, PROLIFIC_MCP_HTTP_KEY=HTTP_KEY)
+    env.update({"PROLIFIC_MCP_PER_USER_TOKENS": "1"} if per_user else {"PROLIFIC_TOKEN": CANARY_TOKEN})
     with serve_http(env, log=tmp_path / "server.log") as server:
         url = entry["url"].replace("127.0.0.1:8000", f"127.0.0.1:{server.port}")
         assert entry.get("type", "http") == "http"
-        http = httpx2.AsyncClient(headers=entry["headers"])
+        http = httpx2.AsyncClient(headers=headers)
         async with http, Client(streamable_http_client(url, http_client=http)) as client:
             result = await client.call_tool("get_batch_status", {"batch_id": READY_BATCH_ID})
             assert result.is_error is False
@@ -116,3 +119,10 @@ async def test_each_remote_snippet_reaches_the_http_server(
         async with unauthenticated:
             refused = await unauthenticated.post(url, json={"jsonrpc": "2.0", "id": 1, "method": "ping"})
             assert refused.status_code == 401
+            if per_user:  # the key alone is not enough: the user's own token is required too
+                keyed = {"Authorization": headers["Authorization"]}
+                no_token = await unauthenticated.post(
+                    url, json={"jsonrpc": "2.0", "id": 1, "method": "ping"}, headers=keyed
+                )
+                assert no_token.status_code == 401
+                assert "X-Prolific-Token" in no_token.text

@@ -177,3 +177,40 @@ def test_a_long_enough_key_may_listen_beyond_loopback_and_any_key_on_loopback() 
     assert load_settings([*REMOTE, "--http-key", "k" * 32], {"PROLIFIC_TOKEN": CANARY_TOKEN}).host == "0.0.0.0"  # noqa: S104
     loopback = load_settings(["--transport", "http", "--http-key", "short"], {"PROLIFIC_TOKEN": CANARY_TOKEN})
     assert loopback.http_key is not None
+
+
+# -- per-user tokens -----------------------------------------------------------------------------------------------
+
+PER_USER = ["--transport", "http", "--per-user-tokens"]
+
+
+def test_per_user_tokens_hold_no_token_and_serve_http_only() -> None:
+    settings = load_settings(PER_USER, {})
+    assert settings.per_user_tokens
+    assert settings.token is None
+    assert load_settings(["--transport", "http"], {"PROLIFIC_MCP_PER_USER_TOKENS": "1"}).per_user_tokens
+
+
+@pytest.mark.parametrize(
+    ("argv", "env", "phrase"),
+    [
+        (["--per-user-tokens"], {}, "--per-user-tokens needs --transport http"),
+        (PER_USER, {"PROLIFIC_TOKEN": CANARY_TOKEN}, "--per-user-tokens and PROLIFIC_TOKEN were both set"),
+        (["--transport", "http", "--allow-unauthenticated-proxy"], {"PROLIFIC_TOKEN": CANARY_TOKEN}, "only applies"),
+        ([*REMOTE, "--per-user-tokens"], {}, "needs an access key"),
+    ],
+)
+def test_per_user_mistakes_are_one_line_errors(argv: list[str], env: dict[str, str], phrase: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings(argv, env)
+    assert phrase in str(caught.value)
+    assert "\n" not in str(caught.value)
+    assert CANARY_TOKEN not in str(caught.value)
+
+
+def test_an_unauthenticated_proxy_off_loopback_only_when_the_operator_says_so() -> None:
+    settings = load_settings([*REMOTE, "--per-user-tokens", "--allow-unauthenticated-proxy"], {})
+    assert settings.http_key is None
+    assert not settings.is_loopback
+    with pytest.raises(ConfigError, match="at least 32"):  # a key, when given, still has to be a strong one
+        load_settings([*REMOTE, "--per-user-tokens", "--allow-unauthenticated-proxy", "--http-key", "short"], {})

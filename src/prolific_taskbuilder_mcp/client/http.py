@@ -137,7 +137,7 @@ class ProlificClient:
 
     def __init__(
         self,
-        token: SecretStr,
+        token: SecretStr | None,
         options: ClientOptions | None = None,
         *,
         transport: httpx.AsyncBaseTransport | None = None,
@@ -151,7 +151,6 @@ class ProlificClient:
         def open_pool() -> httpx.AsyncClient:
             return httpx.AsyncClient(
                 base_url=base,
-                auth=_TokenAuth(token, base),
                 headers={"User-Agent": USER_AGENT, "Accept": "application/json", "Accept-Encoding": ACCEPT_ENCODING},
                 timeout=httpx.Timeout(self.options.request_timeout),
                 follow_redirects=False,
@@ -161,9 +160,31 @@ class ProlificClient:
             )
 
         self._pool: Future[httpx.AsyncClient] = _in_thread(open_pool) if transport is None else _done(open_pool())
-        self._inflight: dict[str, _Flight] = {}
-        self._redactor = Redactor([token.get_secret_value()])
         self._budget = BodyBudget(BODY_BUDGET_BODIES * self.options.max_body_bytes)
+        self._owns_pool = True
+        self._use_token(token)
+
+    def _use_token(self, token: SecretStr | None) -> None:
+        """This client's credential, and the state keyed by it: coalescing of identical GETs, redaction."""
+        self._auth = _TokenAuth(token, self._base) if token is not None else None
+        self._inflight: dict[str, _Flight] = {}
+        self._redactor = Redactor([token.get_secret_value()] if token is not None else [])
+
+    def for_token(self, token: SecretStr) -> ProlificClient:
+        """A client acting with `token` (one user's own, in per-user mode) over this client's connection pool and
+        body budget. Nothing keyed by a credential is shared: each has its own coalescing and redaction, so two
+        users asking for the same batch at once make two requests, each with their own token. Closing it does not
+        close the pool; closing this client does."""
+        sibling = object.__new__(ProlificClient)
+        sibling.options, sibling._base, sibling._pool, sibling._budget = (
+            self.options,
+            self._base,
+            self._pool,
+            self._budget,
+        )
+        sibling._owns_pool = False
+        sibling._use_token(token)
+        return sibling
 
     def __repr__(self) -> str:
         return f"ProlificClient(base_url={str(self._base)!r})"
@@ -176,6 +197,8 @@ class ProlificClient:
 
     async def aclose(self) -> None:
         # Shielded: shutting down (a cancelled scope) must still close the pool, even one still being built.
+        if not self._owns_pool:
+            return
         with anyio.CancelScope(shield=True):
             try:
                 http = await self._http()
@@ -401,7 +424,9 @@ class ProlificClient:
         started = time.perf_counter()
         try:
             http = await self._http()
-            async with http.stream(method, path, params=params) as response:
+            if self._auth is None:
+                raise UnauthorizedError("no Prolific API token was given for this request", status=None)
+            async with http.stream(method, path, params=params, auth=self._auth) as response:
                 if response.is_stream_consumed:  # a transport that read the body already (test doubles do)
                     raw, encoding = _one_chunk(response.content), None
                 else:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..boundary import progress_of, resource_boundary
-from ..context import Ctx, app_context, remember
+from ..context import Ctx, client_of, remember
 from ..reads import batches as reads
 from ._common import ResourceSpec, valid_id
 
@@ -11,7 +11,7 @@ from ._common import ResourceSpec, valid_id
 async def batch_resource(batch_id: str, ctx: Ctx) -> str:
     batch_id = valid_id("batch", batch_id)
     async with resource_boundary(ctx, "batch", batch_id):
-        summary = await reads.get_batch(app_context(ctx).client, batch_id)
+        summary = await reads.get_batch(client_of(ctx), batch_id)
     remember(ctx, "batch", batch_id)
     return summary.model_dump_json()
 
@@ -19,21 +19,21 @@ async def batch_resource(batch_id: str, ctx: Ctx) -> str:
 async def batch_instructions_resource(batch_id: str, ctx: Ctx) -> str:
     batch_id = valid_id("batch", batch_id)
     async with resource_boundary(ctx, "batch", batch_id):
-        summary = await reads.get_batch_instructions(app_context(ctx).client, batch_id)
+        summary = await reads.get_batch_instructions(client_of(ctx), batch_id)
     return summary.model_dump_json()
 
 
 async def batch_responses_summary_resource(batch_id: str, ctx: Ctx) -> str:
     batch_id = valid_id("batch", batch_id)
     async with resource_boundary(ctx, "batch", batch_id):
-        summary = await reads.summarize_batch_responses(app_context(ctx).client, batch_id, progress=progress_of(ctx))
+        summary = await reads.summarize_batch_responses(client_of(ctx), batch_id, progress=progress_of(ctx))
     return summary.model_dump_json()
 
 
 async def workspace_batches_resource(workspace_id: str, ctx: Ctx) -> str:
     workspace_id = valid_id("workspace", workspace_id)
     async with resource_boundary(ctx, "workspace", workspace_id):
-        summary = await reads.list_batches(app_context(ctx).client, workspace_id, limit=50)
+        summary = await reads.list_batches(client_of(ctx), workspace_id, limit=50)
     remember(ctx, "batch", *(row.id for row in reversed(summary.rows)))
     return summary.model_dump_json()
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..boundary import resource_boundary
-from ..context import Ctx, app_context, remember
+from ..context import Ctx, client_of, remember
 from ..reads import collections as reads
 from ._common import ResourceSpec, valid_id
 
@@ -11,7 +11,7 @@ from ._common import ResourceSpec, valid_id
 async def collection_resource(collection_id: str, ctx: Ctx) -> str:
     collection_id = valid_id("collection", collection_id)
     async with resource_boundary(ctx, "collection", collection_id):
-        details = await reads.get_collection(app_context(ctx).client, collection_id)
+        details = await reads.get_collection(client_of(ctx), collection_id)
     remember(ctx, "collection", collection_id)
     return details.model_dump_json()
 

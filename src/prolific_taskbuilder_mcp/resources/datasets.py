@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..boundary import resource_boundary
-from ..context import Ctx, app_context, remember
+from ..context import Ctx, client_of, remember
 from ..reads import datasets as reads
 from ._common import ResourceSpec, valid_id
 
@@ -11,7 +11,7 @@ from ._common import ResourceSpec, valid_id
 async def dataset_resource(dataset_id: str, ctx: Ctx) -> str:
     dataset_id = valid_id("dataset", dataset_id)
     async with resource_boundary(ctx, "dataset", dataset_id):
-        details = await reads.get_dataset(app_context(ctx).client, dataset_id)
+        details = await reads.get_dataset(client_of(ctx), dataset_id)
     remember(ctx, "dataset", dataset_id)
     return details.model_dump_json()
 

@@ -74,6 +74,7 @@ class SandboxApp:
         if problem is not None:
             await error_response(401, problem)(scope, receive, send)
             return
+        self.state.note_caller(headers["authorization"].partition(" ")[2], scope["method"], path)
         if self.state.latency:
             await asyncio.sleep(self.state.latency)
         if fault is not None:
@@ -98,7 +99,7 @@ class SandboxApp:
         scheme, _, token = header.partition(" ")
         if scheme != "Token" or not token.strip():
             return "Invalid token header. Use 'Authorization: Token <your token>'."
-        if self.state.token is not None and token != self.state.token:
+        if not self.state.accepts(token):
             return "Invalid token."
         return None
 

@@ -36,7 +36,9 @@ class SandboxState:
     """Everything the simulator knows. Thread-safe: tests change it while a server thread serves it."""
 
     token: str | None = "sandbox-token"
-    """The one accepted token; None accepts any non-empty token (the embedded demo)."""
+    """The accepted token; None accepts any non-empty token (the embedded demo)."""
+    other_tokens: tuple[str, ...] = ()
+    """More accepted tokens (other users of a per-user-token server)."""
     processing_delay: float = 20.0
     """Seconds after start (or reset) at which the PROCESSING batch becomes READY."""
     latency: float = 0.0
@@ -57,6 +59,8 @@ class SandboxState:
     exports: dict[str, dict[str, Any]] = field(default_factory=dict)
     faults: list[Fault] = field(default_factory=list)
     requests: Counter[str] = field(default_factory=Counter)
+    callers: Counter[tuple[str, str]] = field(default_factory=Counter)
+    """Authorised API requests per (token, "METHOD path")."""
     started: float = 0.0
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -84,12 +88,25 @@ class SandboxState:
             self.legacy_instructions_gone = False
             self.faults = []
             self.requests = Counter()
+            self.callers = Counter()
             self.started = self.clock()
 
     @property
     def request_count(self) -> int:
         with self._lock:
             return sum(self.requests.values())
+
+    def requests_matching(self, fragment: str) -> int:
+        """API requests so far whose "METHOD path" contains `fragment`."""
+        with self._lock:
+            return sum(n for key, n in self.requests.items() if fragment in key)
+
+    def accepts(self, token: str) -> bool:
+        return self.token is None or token in (self.token, *self.other_tokens)
+
+    def note_caller(self, token: str, method: str, path: str) -> None:
+        with self._lock:
+            self.callers[(token, f"{method} {path}")] += 1
 
     def add_fault(self, fault: Fault) -> None:
         with self._lock:

@@ -31,8 +31,9 @@ from .. import __version__
 from ..boundary import set_client_log_level
 from ..client import ClientOptions, ProlificClient
 from ..client.clock import REAL_CLOCK, Clock
+from ..client.tenants import ClientsByToken
 from ..config import Settings
-from ..context import AppContext, Runtime, SeenBySession
+from ..context import AppContext, Runtime, SeenBySession, user_token
 from ..ids import describe_value
 from ..redaction import Redactor
 from ..sdk import add_request_handler
@@ -79,22 +80,35 @@ class ProlificMCPServer(MCPServer[AppContext]):
     ) -> CallToolResult | InputRequiredResult:
         """The SDK's call, its result and error text passed through the redactor (upstream text can carry a
         credential: a proxy echoing the Authorization header, say)."""
+        redactor = self._redactor_for(context)
         try:
             result = await self._call_tool(name, arguments, context)
         except ToolError as exc:
-            raise ToolError(self.redactor.text(str(exc))) from exc.__cause__
+            raise ToolError(redactor.text(str(exc))) from exc.__cause__
         if isinstance(result, CallToolResult):
             return result.model_copy(
                 update={
-                    "content": [self._redact_block(block) for block in result.content],
-                    "structured_content": self.redactor.data(result.structured_content),
+                    "content": [_redact_block(redactor, block) for block in result.content],
+                    "structured_content": redactor.data(result.structured_content),
                 }
             )
         return result
 
+    def _redactor_for(self, context: Context[AppContext, Any] | None) -> Redactor:
+        """The server's redactor, plus (per-user mode) the token this request carries."""
+        if context is None:
+            return self.redactor
+        try:
+            request = context.request_context.request
+        except (AttributeError, ValueError):
+            return self.redactor
+        token = user_token(request)
+        return self.redactor.with_secret(token) if token is not None else self.redactor
+
     async def read_resource(
         self, uri: AnyUrl | str, context: Context[AppContext, Any] | None = None
     ) -> Iterable[ReadResourceContents] | InputRequiredResult:
+        redactor = self._redactor_for(context)
         try:
             contents = await super().read_resource(uri, context)
         except ResourceError as exc:
@@ -104,11 +118,11 @@ class ProlificMCPServer(MCPServer[AppContext]):
                 message = (
                     f"Unknown resource {describe_value(str(uri))}; this server reads: {', '.join(templates) or 'none'}"
                 )
-            raise ResourceError(self.redactor.text(message)) from exc.__cause__
+            raise ResourceError(redactor.text(message)) from exc.__cause__
         if isinstance(contents, InputRequiredResult):
             return contents
         return [
-            replace(part, content=self.redactor.text(part.content)) if isinstance(part.content, str) else part
+            replace(part, content=redactor.text(part.content)) if isinstance(part.content, str) else part
             for part in contents
         ]
 
@@ -123,14 +137,10 @@ class ProlificMCPServer(MCPServer[AppContext]):
             )
         result = await super().get_prompt(name, arguments, context)
         if isinstance(result, GetPromptResult):
-            messages = [m.model_copy(update={"content": self._redact_block(m.content)}) for m in result.messages]
+            redactor = self._redactor_for(context)
+            messages = [m.model_copy(update={"content": _redact_block(redactor, m.content)}) for m in result.messages]
             return result.model_copy(update={"messages": messages})
         return result
-
-    def _redact_block(self, block: Any) -> Any:
-        if isinstance(block, TextContent):
-            return block.model_copy(update={"text": self.redactor.text(block.text)})
-        return block
 
     async def _call_tool(
         self, name: str, arguments: dict[str, Any], context: Context[AppContext, Any] | None
@@ -175,6 +185,12 @@ class ProlificMCPServer(MCPServer[AppContext]):
         return f"Invalid arguments for {tool_name}: " + "; ".join(problems) + ". Nothing was sent to Prolific."
 
 
+def _redact_block(redactor: Redactor, block: Any) -> Any:
+    if isinstance(block, TextContent):
+        return block.model_copy(update={"text": redactor.text(block.text)})
+    return block
+
+
 async def _set_log_level(ctx: ServerRequestContext[AppContext, Any], params: SetLevelRequestParams) -> EmptyResult:
     set_client_log_level(ctx.session, params.level)
     return EmptyResult()
@@ -211,7 +227,7 @@ def create_server(
 
         settings = settings.model_copy(update={"workspace_id": WORKSPACE_ID})
     runtime = Runtime(settings=settings, seen=SeenBySession(one_client=settings.transport == "stdio"))
-    token = settings.token or DEMO_TOKEN
+    token = None if settings.per_user_tokens else settings.token or DEMO_TOKEN
     redactor = Redactor(s.get_secret_value() for s in (settings.token, settings.http_key) if s is not None)
     options = ClientOptions(
         base_url="http://sandbox.invalid" if settings.demo else settings.api_url,
@@ -227,11 +243,14 @@ def create_server(
     async def lifespan(_: MCPServer[AppContext]) -> AsyncIterator[AppContext]:
         client = ProlificClient(token, options, transport=transport() if transport else None)
         logger.debug("Prolific client opened for %s", options.base_url)
-        runtime.client = client
+        users = ClientsByToken(client) if settings.per_user_tokens else None
+        runtime.client, runtime.users = client, users
         try:
-            yield AppContext(client=client, settings=settings, seen=runtime.seen, clock=clock, redactor=redactor)
+            yield AppContext(
+                client=client, settings=settings, seen=runtime.seen, clock=clock, redactor=redactor, users=users
+            )
         finally:
-            runtime.client = None
+            runtime.client = runtime.users = None
             await client.aclose()
             logger.debug("Prolific client closed")
 

@@ -49,18 +49,19 @@ def completion_handler(
     request's session, which keys what this client has seen)."""
 
     async def handle(ctx: ServerRequestContext[Any, Any], params: CompleteRequestParams) -> CompleteResult:
-        completion = await complete(runtime.seen.of(ctx.session), params.argument)
+        client = runtime.client_for(ctx.request)
+        completion = await complete(runtime.seen.of(ctx.session), client, params.argument)
         return CompleteResult(completion=completion or Completion(values=[], total=None, has_more=None))
 
-    async def complete(seen: SeenIds, argument: CompletionArgument) -> Completion | None:
+    async def complete(seen: SeenIds, client: ProlificClient | None, argument: CompletionArgument) -> Completion | None:
         kind = ARGUMENT_KINDS.get(argument.name)
         if kind is None:
             return None
         candidates = seen.recent(kind)
-        if runtime.client is not None:
+        if client is not None:
             try:
                 with anyio.fail_after(LOOKUP_SECONDS):
-                    candidates += await _from_api(runtime.client, kind, runtime.settings.workspace_id)
+                    candidates += await _from_api(client, kind, runtime.settings.workspace_id)
             except (ProlificError, TimeoutError) as exc:
                 logger.info("completion lookup for %s skipped: %s", argument.name, type(exc).__name__)
         prefix = argument.value.strip().lower()

@@ -7,6 +7,7 @@ import hmac
 import json
 import logging
 import os
+import secrets
 import signal
 import socket
 import stat
@@ -15,12 +16,17 @@ from typing import Any
 
 import anyio
 import uvicorn
+from mcp.server.auth.middleware.bearer_auth import AuthenticatedUser
+from mcp.server.auth.provider import AccessToken
 from mcp.server.stdio import stdio_server
 from mcp.server.transport_security import TransportSecuritySettings
 from pydantic import SecretStr
+from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from ..client.tenants import credential_hash
 from ..config import Settings
+from ..context import token_in
 from ..http_protocol import DeadlineH11Protocol
 from ..sdk import lowlevel_server
 from ..sockets import bind_or_explain, url_of
@@ -202,6 +208,50 @@ class AccessKeyMiddleware:
         await send({"type": "http.response.body", "body": body})
 
 
+class CredentialMiddleware:
+    """Names who is asking, so that a stateful session is bound to the credential that created it: a request
+    with another access key or another user token gets 404 for that session id, exactly as if it did not exist.
+
+    The credential is a salted hash of the request's `Authorization` and `X-Prolific-Token` headers, handed to the
+    SDK as the request's authenticated user (the SDK compares it with its session's creator). In per-user mode a
+    request without a usable `X-Prolific-Token` is refused here, with a one-line explanation.
+    """
+
+    def __init__(self, app: ASGIApp, *, per_user_tokens: bool) -> None:
+        self.app = app
+        self._per_user = per_user_tokens
+        self._salt = secrets.token_bytes(32)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        token = token_in(headers) if self._per_user else None
+        if self._per_user and token is None:
+            detail = (
+                "this server acts with each user's own Prolific token: send it in the X-Prolific-Token header "
+                "(create one in the Prolific app under Settings > API tokens)"
+            )
+            await _refuse(send, 401, "missing_prolific_token", detail)
+            return
+        principal = credential_hash(self._salt, headers.get("authorization", ""), token or "")
+        user = AuthenticatedUser(AccessToken(token="", client_id=principal, scopes=[]))
+        await self.app({**scope, "user": user}, receive, send)
+
+
+async def _refuse(send: Send, status: int, error: str, detail: str) -> None:
+    body = json.dumps({"error": error, "detail": detail}).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
 def transport_security(settings: Settings) -> TransportSecuritySettings:
     """DNS-rebinding protection: Host and Origin must be localhost forms or explicitly allowed ones."""
     hosts = [*LOCAL_HOSTS, *settings.allowed_hosts]
@@ -261,6 +311,87 @@ class JsonRpcEnvelopeMiddleware:
         await self.app(scope, recording, rewriting)
 
 
+class CancelOnDisconnectMiddleware:
+    """In stateful mode, a client that disconnects while its call runs cancels the call, as in stateless mode.
+
+    A stateful session's handlers outlive the POST that started them (the SDK lets a client resume a stream, which
+    this server, holding no event store, cannot serve), so a summary kept paging Prolific for its whole deadline
+    after its caller had gone. When the connection of a POST carrying a JSON-RPC request drops before the response
+    is complete, this sends the session the `notifications/cancelled` the client would have sent: the SDK then
+    cancels the handler exactly as for a client's own cancellation.
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self._max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST" or not Headers(scope=scope).get("mcp-session-id"):
+            await self.app(scope, receive, send)
+            return
+        body = bytearray()
+        complete = False
+        gone = False
+
+        async def watching_receive() -> Any:
+            nonlocal gone
+            message = await receive()
+            if message["type"] == "http.request" and len(body) <= self._max_bytes:
+                body.extend(message.get("body", b""))
+            elif message["type"] == "http.disconnect":
+                gone = True
+            return message
+
+        async def watching_send(message: Any) -> None:
+            nonlocal complete
+            if message["type"] == "http.response.body" and not message.get("more_body", False):
+                complete = True
+            await send(message)
+
+        try:
+            await self.app(scope, watching_receive, watching_send)
+        finally:
+            if gone and not complete:
+                with anyio.CancelScope(shield=True):
+                    await self._cancel(scope, bytes(body))
+
+    async def _cancel(self, scope: Scope, body: bytes) -> None:
+        try:
+            message = json.loads(body)
+        except ValueError:
+            return
+        if not isinstance(message, dict) or "id" not in message or message.get("method") in (None, "initialize"):
+            return
+        notice = {
+            "jsonrpc": "2.0",
+            "method": "notifications/cancelled",
+            "params": {"requestId": message["id"], "reason": "the client disconnected"},
+        }
+        payload = json.dumps(notice).encode()
+        headers = [(k, v) for k, v in scope["headers"] if k.lower() not in (b"content-length", b"accept")]
+        headers += [
+            (b"content-length", str(len(payload)).encode()),
+            (b"accept", b"application/json, text/event-stream"),
+        ]
+        sent = False
+
+        async def once() -> Any:
+            nonlocal sent
+            if sent:
+                await anyio.sleep_forever()
+            sent = True
+            return {"type": "http.request", "body": payload, "more_body": False}
+
+        async def discard(_: Any) -> None:
+            return None
+
+        logger.info("A client disconnected during request %s; cancelling it", str(message["id"])[:64])
+        with anyio.move_on_after(5):
+            await self.app({**scope, "headers": headers}, once, discard)
+
+
+MCP_ACCEPT = b"application/json, text/event-stream"
+
 HTTP_PROTOCOL = "prolific_taskbuilder_mcp.http_protocol:DeadlineH11Protocol"
 """uvicorn's h11 protocol with a request deadline (a string, so that worker processes import it too)."""
 
@@ -277,6 +408,9 @@ def build_http_app(server: ProlificMCPServer, settings: Settings) -> ASGIApp:
         transport_security=transport_security(settings),
     )
     app = JsonRpcEnvelopeMiddleware(app, settings.max_request_bytes)
+    if not settings.stateless_http:
+        app = CancelOnDisconnectMiddleware(app, settings.max_request_bytes)
+    app = CredentialMiddleware(app, per_user_tokens=settings.per_user_tokens)
     if settings.http_key is not None:
         app = AccessKeyMiddleware(app, settings.http_key)
     return app

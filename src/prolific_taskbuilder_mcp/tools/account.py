@@ -7,7 +7,7 @@ from typing import Annotated
 from mcp_types import CallToolResult
 
 from ..boundary import tool_boundary
-from ..context import Ctx, app_context, remember
+from ..context import Ctx, app_context, client_of, remember
 from ..reads import account as reads
 from ..summaries.account import WhoAmI, WorkspaceList, render_user_text, render_workspaces_text
 from ._common import READ_ONLY, ToolSpec, structured_result
@@ -17,7 +17,7 @@ async def whoami(ctx: Ctx) -> Annotated[CallToolResult, WhoAmI]:
     """Check that the API token works and whose it is (user id, name, email). Use first when anything
     fails with an authentication error."""
     async with tool_boundary(ctx, "your user account"):
-        me = await reads.whoami(app_context(ctx).client)
+        me = await reads.whoami(client_of(ctx))
     return structured_result(me, render_user_text(me))
 
 
@@ -26,7 +26,7 @@ async def list_workspaces(ctx: Ctx) -> Annotated[CallToolResult, WorkspaceList]:
     workspace_id that list_batches and list_collections need."""
     app = app_context(ctx)
     async with tool_boundary(ctx, "workspaces"):
-        summary = await reads.list_workspaces(app.client, default_workspace_id=app.settings.workspace_id)
+        summary = await reads.list_workspaces(client_of(ctx), default_workspace_id=app.settings.workspace_id)
     remember(ctx, "workspace", *(row.id for row in reversed(summary.rows)))
     return structured_result(summary, render_workspaces_text(summary))
 

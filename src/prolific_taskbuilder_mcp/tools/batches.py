@@ -12,7 +12,7 @@ from mcp_types import CallToolResult
 from pydantic import Field
 
 from ..boundary import progress_of, tool_boundary
-from ..context import Ctx, app_context, remember
+from ..context import Ctx, app_context, client_of, remember
 from ..ids import WORKSPACE_ARG, BatchId, ExportId, WorkspaceId
 from ..reads import batches as reads
 from ..reads.batches import WaitTarget
@@ -47,7 +47,7 @@ async def get_batch(batch_id: BatchId, ctx: Ctx) -> Annotated[CallToolResult, Ba
     task introduction and steps as plain text. Use for "what is batch X?"; for status alone use
     get_batch_status."""
     async with tool_boundary(ctx, "batch", batch_id):
-        summary = await reads.get_batch(app_context(ctx).client, batch_id)
+        summary = await reads.get_batch(client_of(ctx), batch_id)
     remember(ctx, "batch", batch_id)
     remember(ctx, "dataset", *(d.id for d in summary.datasets))
     return structured_result(summary, render_batch_text(summary))
@@ -57,7 +57,7 @@ async def get_batch_status(batch_id: BatchId, ctx: Ctx) -> Annotated[CallToolRes
     """Check a batch's status (UNINITIALISED, PROCESSING, READY, ERROR), what it means and what to do next.
     Cheapest way to answer "is my batch ready?". To wait for a change, use wait_for_batch."""
     async with tool_boundary(ctx, "batch", batch_id):
-        summary = await reads.get_batch_status(app_context(ctx).client, batch_id)
+        summary = await reads.get_batch_status(client_of(ctx), batch_id)
     remember(ctx, "batch", batch_id)
     return structured_result(summary, render_status_text(summary))
 
@@ -81,7 +81,7 @@ async def list_batches(
     chosen = resolve_workspace(ctx, workspace_id)
     async with tool_boundary(ctx, "workspace", chosen):
         summary = await reads.list_batches(
-            app_context(ctx).client, chosen, status=status, name_contains=name_contains, offset=offset, limit=limit
+            client_of(ctx), chosen, status=status, name_contains=name_contains, offset=offset, limit=limit
         )
     if summary.rows:  # ids seen in results only: a typed id that lists nothing is not offered back
         remember(ctx, "workspace", chosen)
@@ -102,7 +102,7 @@ async def wait_for_batch(
     app = app_context(ctx)
     async with tool_boundary(ctx, "batch", batch_id):
         result = await reads.wait_for_batch(
-            app.client, batch_id, until, timeout_seconds, progress=progress_of(ctx), clock=app.clock
+            client_of(ctx), batch_id, until, timeout_seconds, progress=progress_of(ctx), clock=app.clock
         )
     return structured_result(result, render_wait_text(result))
 
@@ -111,7 +111,7 @@ async def get_batch_instructions(batch_id: BatchId, ctx: Ctx) -> Annotated[CallT
     """List a batch's questions with type, text, options, units and file rules, read from its page layout
     (or the legacy instructions of older batches). Use before reading responses, or to explain the task."""
     async with tool_boundary(ctx, "batch", batch_id):
-        summary = await reads.get_batch_instructions(app_context(ctx).client, batch_id)
+        summary = await reads.get_batch_instructions(client_of(ctx), batch_id)
     remember(ctx, "batch", batch_id)
     return structured_result(summary, render_instructions_text(summary))
 
@@ -128,7 +128,7 @@ async def get_batch_responses(
     and answer distributions over all responses use summarize_batch_responses instead."""
     offset = cursor_offset(cursor)
     async with tool_boundary(ctx, "batch", batch_id):
-        summary = await reads.get_batch_responses(app_context(ctx).client, batch_id, offset=offset, limit=limit)
+        summary = await reads.get_batch_responses(client_of(ctx), batch_id, offset=offset, limit=limit)
     remember(ctx, "batch", batch_id)
     return structured_result(summary, render_page_text(summary))
 
@@ -138,7 +138,7 @@ async def summarize_batch_responses(batch_id: BatchId, ctx: Ctx) -> Annotated[Ca
     answer distribution (choice shares, number ranges, text samples, file counts). Size stays small for any
     batch; reports progress while reading pages."""
     async with tool_boundary(ctx, "batch", batch_id):
-        summary = await reads.summarize_batch_responses(app_context(ctx).client, batch_id, progress=progress_of(ctx))
+        summary = await reads.summarize_batch_responses(client_of(ctx), batch_id, progress=progress_of(ctx))
     remember(ctx, "batch", batch_id)
     return structured_result(summary, render_summary_text(summary))
 
@@ -147,7 +147,7 @@ async def get_batch_report(batch_id: BatchId, ctx: Ctx) -> Annotated[CallToolRes
     """Get the download link of a batch's CSV report (the dataset plus a column per answer) and when it
     expires. For everything including uploaded files, use export_batch."""
     async with tool_boundary(ctx, "batch report of", batch_id):
-        link = await reads.get_batch_report(app_context(ctx).client, batch_id)
+        link = await reads.get_batch_report(client_of(ctx), batch_id)
     remember(ctx, "batch", batch_id)
     return structured_result(link, render_report_text(link))
 
@@ -167,7 +167,12 @@ async def export_batch(
     app = app_context(ctx)
     async with tool_boundary(ctx, "export of batch", batch_id):
         export = await reads.export_batch(
-            app.client, batch_id, wait=wait, timeout_seconds=timeout_seconds, progress=progress_of(ctx), clock=app.clock
+            client_of(ctx),
+            batch_id,
+            wait=wait,
+            timeout_seconds=timeout_seconds,
+            progress=progress_of(ctx),
+            clock=app.clock,
         )
     remember(ctx, "batch", batch_id)
     return structured_result(export, render_export_text(export))
@@ -177,7 +182,7 @@ async def get_batch_export(batch_id: BatchId, export_id: ExportId, ctx: Ctx) -> 
     """Check an export started by export_batch: generating, complete (download link and expiry) or
     failed. Calling it after the link expired gives a fresh link."""
     async with tool_boundary(ctx, "export", export_id):
-        export = await reads.get_batch_export(app_context(ctx).client, batch_id, export_id)
+        export = await reads.get_batch_export(client_of(ctx), batch_id, export_id)
     remember(ctx, "batch", batch_id)
     return structured_result(export, render_export_text(export))
 

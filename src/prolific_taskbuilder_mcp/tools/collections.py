@@ -8,7 +8,7 @@ from mcp_types import CallToolResult
 from pydantic import Field
 
 from ..boundary import progress_of, tool_boundary
-from ..context import Ctx, app_context, remember
+from ..context import Ctx, app_context, client_of, remember
 from ..ids import WORKSPACE_ARG, CollectionId, WorkspaceId
 from ..reads import collections as reads
 from ..summaries.collections import (
@@ -43,7 +43,7 @@ async def list_collections(
     offset = cursor_offset(cursor)
     chosen = resolve_workspace(ctx, workspace_id)
     async with tool_boundary(ctx, "workspace", chosen):
-        summary = await reads.list_collections(app_context(ctx).client, chosen, offset=offset, limit=limit)
+        summary = await reads.list_collections(client_of(ctx), chosen, offset=offset, limit=limit)
     if summary.rows:  # ids seen in results only: a typed id that lists nothing is not offered back
         remember(ctx, "workspace", chosen)
     remember(ctx, "collection", *(row.id for row in reversed(summary.rows)))
@@ -53,7 +53,7 @@ async def list_collections(
 async def get_collection(collection_id: CollectionId, ctx: Ctx) -> Annotated[CallToolResult, CollectionDetails]:
     """Get a collection: task details and the questions on each page (type, text, options, file rules)."""
     async with tool_boundary(ctx, "collection", collection_id):
-        details = await reads.get_collection(app_context(ctx).client, collection_id)
+        details = await reads.get_collection(client_of(ctx), collection_id)
     remember(ctx, "collection", collection_id)
     return structured_result(details, render_collection_text(details))
 
@@ -64,9 +64,7 @@ async def summarize_collection_responses(
     """Aggregate every response to a collection, like summarize_batch_responses. Prolific announced this
     endpoint as not yet available: when it is missing the tool says so; use export_collection then."""
     async with tool_boundary(ctx, "collection", collection_id):
-        summary = await reads.summarize_collection_responses(
-            app_context(ctx).client, collection_id, progress=progress_of(ctx)
-        )
+        summary = await reads.summarize_collection_responses(client_of(ctx), collection_id, progress=progress_of(ctx))
     remember(ctx, "collection", collection_id)
     return structured_result(summary, render_summary_text(summary))
 
@@ -84,7 +82,7 @@ async def export_collection(
     app = app_context(ctx)
     async with tool_boundary(ctx, "export of collection", collection_id):
         export = await reads.export_collection(
-            app.client,
+            client_of(ctx),
             collection_id,
             wait=wait,
             timeout_seconds=timeout_seconds,

@@ -7,7 +7,7 @@ from typing import Annotated
 from mcp_types import CallToolResult
 
 from ..boundary import tool_boundary
-from ..context import Ctx, app_context, remember
+from ..context import Ctx, client_of, remember
 from ..ids import DatasetId
 from ..reads import datasets as reads
 from ..summaries.datasets import DatasetDetails, render_dataset_text
@@ -19,7 +19,7 @@ async def get_dataset(dataset_id: DatasetId, ctx: Ctx) -> Annotated[CallToolResu
     rejected records. Use when a batch is stuck or failed, or to check uploaded data. Dataset ids appear in
     get_batch."""
     async with tool_boundary(ctx, "dataset", dataset_id):
-        details = await reads.get_dataset(app_context(ctx).client, dataset_id)
+        details = await reads.get_dataset(client_of(ctx), dataset_id)
     remember(ctx, "dataset", dataset_id)
     return structured_result(details, render_dataset_text(details))
 

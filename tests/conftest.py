@@ -45,6 +45,8 @@ def sandbox(_sandbox_session: RunningSandbox) -> RunningSandbox:
     _sandbox_session.state.processing_delay = 0.5
     _sandbox_session.state.latency = 0.0
     _sandbox_session.state.other_tokens = ()
+    _sandbox_session.state.paging = "ignore"
+    _sandbox_session.state.page_size = 100
     _sandbox_session.state.reset()
     return _sandbox_session
 

@@ -363,6 +363,68 @@ async def test_a_list_row_of_an_unexpected_shape_names_the_field_that_surprised_
     body = json.dumps({"results": [{"id": 7, "name": "x"}], "meta": {"count": 1}}).encode()
     async with ProlificClient(SecretStr(CANARY_TOKEN), transport=_answering(body)) as client:
         with pytest.raises(UnexpectedResponseError) as caught:
-            await client.list_batches("6278acb09062db3b35bcbeb0")
+            await anext(client.list_batches("6278acb09062db3b35bcbeb0"))
     assert "field id" in caught.value.message
     assert "7" not in caught.value.message.replace("(status 200)", "")  # upstream values are not echoed
+
+
+# -- list walks under paging the reference does not document -------------------------------------------------------
+
+
+def _batch_rows(start: int, stop: int) -> list[dict[str, Any]]:
+    return [{"id": f"00000000-0000-4000-8000-{n:012d}", "name": f"b{n}"} for n in range(start, stop)]
+
+
+async def _walk_batches(handler: Any) -> tuple[list[str], list[httpx.Request], bool]:
+    sent: list[httpx.Request] = []
+
+    def recording(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(200, json=handler(request))
+
+    ids: list[str] = []
+    has_next = False
+    async with ProlificClient(SecretStr(CANARY_TOKEN), transport=httpx.MockTransport(recording)) as client:
+        async for page in client.list_batches("6278acb09062db3b35bcbeb0"):
+            ids += [b.id for b in page.items]
+            has_next = page.has_next
+    return ids, sent, has_next
+
+
+async def test_a_walk_stops_when_the_upstream_repeats_a_page_instead_of_honouring_offset() -> None:
+    ids, sent, _ = await _walk_batches(lambda request: {"results": _batch_rows(0, 7), "meta": {"count": 20}})
+    assert len(ids) == 7  # the repeated page is not shown twice
+    assert len(sent) == 2
+    assert "offset" not in sent[0].url.params  # the first request carries the documented parameters only
+    assert sent[1].url.params["offset"] == "7"
+
+
+async def test_a_walk_follows_next_links_on_the_api_origin_only() -> None:
+    def pages(request: httpx.Request) -> dict[str, Any]:
+        if request.url.params.get("page") == "2":
+            return {"results": _batch_rows(3, 5), "_links": {"next": {"href": "https://evil.example/api/v1/x?page=3"}}}
+        return {"results": _batch_rows(0, 3), "_links": {"next": {"href": "/api/v1/data-collection/batches?page=2"}}}
+
+    ids, sent, has_next = await _walk_batches(pages)
+    assert len(ids) == 5
+    assert [r.url.host for r in sent] == ["api.prolific.com", "api.prolific.com"]
+    assert has_next is False
+
+
+async def test_a_walk_accepts_the_older_responses_key_and_null_results() -> None:
+    ids, _, _ = await _walk_batches(lambda request: {"responses": _batch_rows(0, 2)})
+    assert len(ids) == 2
+    ids, _, _ = await _walk_batches(lambda request: {"results": None, "meta": None})
+    assert ids == []
+
+
+async def test_list_batches_says_incomplete_whenever_meta_count_exceeds_what_was_read() -> None:
+    from prolific_taskbuilder_mcp.reads import batches as reads
+
+    stuck = httpx.MockTransport(
+        lambda r: httpx.Response(200, json={"results": _batch_rows(0, 7), "meta": {"count": 20}})
+    )
+    async with ProlificClient(SecretStr(CANARY_TOKEN), transport=stuck) as client:
+        listed = await reads.list_batches(client, "6278acb09062db3b35bcbeb0")
+    assert listed.total == 7
+    assert listed.incomplete is True

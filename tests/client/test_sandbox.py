@@ -151,6 +151,7 @@ def test_a_wrong_method_gets_a_405_envelope(sandbox: RunningSandbox) -> None:
 
 
 def test_list_batches_requires_a_workspace_and_wraps_results_with_meta(sandbox: RunningSandbox) -> None:
+    sandbox.state.paging = "offset"  # the mode that honours limit/offset
     error = _assert_envelope(_get(sandbox, BATCHES), 400)
     assert "workspace_id" in error["detail"]
     listed = _get(sandbox, BATCHES, workspace_id=WORKSPACE_ID).json()
@@ -193,12 +194,27 @@ def test_every_route_answers_with_a_token_and_401_without(sandbox: RunningSandbo
     _assert_envelope(httpx.get(sandbox.url + path), 401)
 
 
-def test_responses_page_with_limit_and_offset_and_count_everything(sandbox: RunningSandbox) -> None:
+def test_responses_are_served_in_each_documented_paging_mode(sandbox: RunningSandbox) -> None:
     url = f"{BATCHES}/{data.SURVEY_BATCH_ID}/responses"
-    everything = _get(sandbox, url).json()
-    assert everything["meta"]["count"] == len(everything["results"]) == data.RESPONSE_COUNTS[data.SURVEY_BATCH_ID]
+    count = data.RESPONSE_COUNTS[data.SURVEY_BATCH_ID]
+    everything = _get(sandbox, url, limit="7", offset="100").json()  # default: limit/offset ignored
+    assert everything["meta"]["count"] == len(everything["results"]) == count
+    assert "_links" not in everything
+
+    sandbox.state.paging = "offset"
+    first = _get(sandbox, url).json()  # no limit: the server's own page size
+    assert len(first["results"]) == sandbox.state.page_size
+    assert first["meta"]["count"] == count
     page = _get(sandbox, url, limit="7", offset="100").json()
     assert page["results"] == everything["results"][100:107]
+
+    sandbox.state.paging = "links"
+    walked, next_url = [], f"{sandbox.url}{url}?limit=7&offset=100"  # ignored: the links are the paging
+    while next_url:
+        body = httpx.get(next_url, headers={"Authorization": f"Token {CANARY_TOKEN}"}).json()
+        walked += body["results"]
+        next_url = body["_links"]["next"]["href"]
+    assert walked == everything["results"]
     record = page["results"][0]
     assert set(record) >= {"id", "batch_id", "participant_id", "task_id", "response", "created_at"}
     assert isinstance(record["response"]["answer"], list)
@@ -292,6 +308,7 @@ def test_collections_list_and_responses(sandbox: RunningSandbox) -> None:
 
 
 def test_the_account_endpoints_answer_like_the_reference(sandbox: RunningSandbox) -> None:
+    sandbox.state.paging = "offset"  # the mode that honours limit/offset
     me = _get(sandbox, "/api/v1/users/me").json()
     assert me["id"] == data.USER_ID
     assert "email" in me
@@ -301,6 +318,7 @@ def test_the_account_endpoints_answer_like_the_reference(sandbox: RunningSandbox
 
 
 def test_generated_responses_are_deterministic(sandbox: RunningSandbox) -> None:
+    sandbox.state.paging = "offset"  # the mode that honours limit/offset
     url = f"{BATCHES}/{data.SURVEY_BATCH_ID}/responses"
     assert _get(sandbox, url, limit="50").json() == _get(sandbox, url, limit="50").json()
     sandbox.state.response_counts[data.SURVEY_BATCH_ID] = 100_000

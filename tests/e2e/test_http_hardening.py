@@ -271,6 +271,7 @@ def test_a_client_that_disconnects_mid_call_stops_the_calls_upstream_work(
     from prolific_taskbuilder_mcp.sandbox import READY_BATCH_ID
     from prolific_taskbuilder_mcp.sandbox.state import Fault
 
+    sandbox.state.paging, sandbox.state.page_size = "offset", 200  # Prolific paging by itself: many requests
     sandbox.state.response_counts[READY_BATCH_ID] = 40_000  # 200 pages
     sandbox.state.add_fault(Fault(kind="delay", seconds=0.2, times=None, path="/responses"))
     env = child_env(PROLIFIC_TOKEN=CANARY_TOKEN, PROLIFIC_URL=sandbox.url, PROLIFIC_MCP_CALL_DEADLINE="60")

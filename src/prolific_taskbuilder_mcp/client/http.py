@@ -12,7 +12,7 @@ import random
 import re
 import threading
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator, Mapping
 from concurrent.futures import Future
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -227,11 +227,10 @@ class ProlificClient:
         data = await self._get_json(_path("data-collection", "batches", batch_id, "status"))
         return _parse(BatchStatus, data, "a batch status")
 
-    async def list_batches(self, workspace_id: str, *, offset: int = 0, limit: int = 200) -> Page[Batch]:
-        """GET /api/v1/data-collection/batches?workspace_id=… (one page; see `iter_pages`)."""
-        return await self._page(
-            Batch, _path("data-collection", "batches"), {"workspace_id": workspace_id}, offset, limit
-        )
+    def list_batches(self, workspace_id: str, *, max_items: int | None = None) -> AsyncGenerator[Page[Batch], None]:
+        """GET /api/v1/data-collection/batches?workspace_id=…, walked page by page (see `walk`)."""
+        path = _path("data-collection", "batches")
+        return self.walk(Batch, path, {"workspace_id": workspace_id}, max_items=max_items)
 
     async def get_legacy_instructions(self, batch_id: str) -> list[Instruction]:
         """GET /batches/{batch_id}/instructions: deprecated (sunset 2026-09-01); a bare array or `results`."""
@@ -239,44 +238,66 @@ class ProlificClient:
         rows = data if isinstance(data, list) else _results(data, "instructions")
         return [_parse(Instruction, row, "an instruction") for row in rows if isinstance(row, dict)]
 
-    async def get_responses(
-        self, kind: OwnerKind, owner_id: str, *, offset: int = 0, limit: int = 500
-    ) -> Page[TaskResponse]:
-        """GET /batches/{id}/responses or /collections/{id}/responses, one page (`limit`/`offset`)."""
+    def get_responses(
+        self, kind: OwnerKind, owner_id: str, *, max_items: int | None = None
+    ) -> AsyncGenerator[Page[TaskResponse], None]:
+        """GET /batches/{id}/responses or /collections/{id}/responses, walked page by page (see `walk`)."""
         path = _path("data-collection", kind, owner_id, "responses")
-        return await self._page(TaskResponse, path, {}, offset, limit)
+        return self.walk(TaskResponse, path, {}, max_items=max_items)
 
-    async def iter_pages(
+    async def walk(
         self,
-        fetch: Callable[[int, int], Awaitable[Page[ModelT]]],
+        model: type[ModelT],
+        path: str,
+        params: Mapping[str, str],
         *,
-        page_size: int,
         max_items: int | None = None,
-    ) -> AsyncIterator[Page[ModelT]]:
-        """Walk a list endpoint page by page (memory holds one page at a time).
+    ) -> AsyncGenerator[Page[ModelT], None]:
+        """Every record of a list endpoint, page by page (memory holds one page at a time), whatever the
+        upstream's paging.
 
-        Paging is undocumented for AI Task Builder lists, so the walk is defensive: it goes on while
-        `meta.count` says more records exist (or, without a count, while pages come back full), and stops at
-        an empty page, when a page repeats the previous one (the server ignores `offset`), or at `max_items`.
+        Paging of AI Task Builder lists is undocumented (reference §2.6): the first request carries only the
+        documented parameters. If the body has `_links.next.href`, the walk follows it (on the API origin only);
+        else if `meta.count` says more records exist than were read, the upstream pages by itself, and the walk
+        asks for the rest with `offset`/`limit` (its own page size). A page whose first record was already seen
+        (the upstream ignores `offset`) ends the walk. Each page says whether the walk goes on (`has_next`), so
+        callers can tell a list read in full from one cut short.
         """
-        offset = 0
-        previous_first: str | None = None
-        while True:
-            page = await fetch(offset, page_size)
-            first = _first_id(page)
-            if offset and first is not None and first == previous_first:
-                return  # the server ignores offset: this page was already seen
-            yield page
-            previous_first = first
-            offset += page.raw_count
-            if page.raw_count == 0:
+        request: tuple[str, Mapping[str, str]] | None = (path, params)
+        seen, first_ids = 0, set()
+        while request is not None:
+            data = await self._get_json(*request)
+            rows = _results(data, "responses")
+            items = [_parse(model, row, f"a list of {model.__name__} records") for row in rows if isinstance(row, dict)]
+            total = _meta_count(data)
+            first = _first_id(items)
+            if first is not None and first in first_ids:
+                logger.info("%s repeated a page: it ignores offset; %d records read", path, seen)
                 return
-            if page.total is not None and offset >= page.total:
-                return
-            if page.total is None and page.raw_count < page_size:
-                return
-            if max_items is not None and offset >= max_items:
-                return
+            first_ids.add(first)
+            seen += len(rows)
+            request = None
+            link = _next_link(data)
+            if rows and (max_items is None or seen < max_items):
+                if link is not None:
+                    request = self._follow(link, path)
+                elif total is not None and seen < total:
+                    request = (path, {**params, "offset": str(seen), "limit": str(len(rows))})
+            more = request is not None or (max_items is not None and seen >= max_items and link is not None)
+            yield Page(items=items, total=total, skipped=len(rows) - len(items), raw_count=len(rows), has_next=more)
+
+    def _follow(self, href: str, path: str) -> tuple[str, Mapping[str, str]] | None:
+        """Where `_links.next.href` points, if it is a list on our API origin (the token goes nowhere else)."""
+        try:
+            url = self._base.join(href)
+        except (httpx.InvalidURL, ValueError):
+            return None
+        if (url.scheme, url.host, url.port) != (self._base.scheme, self._base.host, self._base.port):
+            logger.warning("Not following a next-page link off the API origin for %s", path)
+            return None
+        if not url.path.startswith(API_PREFIX + "/"):
+            return None
+        return url.path, dict(url.params)
 
     async def get_batch_report(self, batch_id: str) -> Report:
         """GET /batches/{batch_id}/report/ (the documented path has the trailing slash)."""
@@ -301,10 +322,12 @@ class ProlificClient:
         data = await self._get_json(_path("data-collection", "datasets", dataset_id))
         return _parse(Dataset, data, "a dataset")
 
-    async def list_collections(self, workspace_id: str, *, offset: int = 0, limit: int = 200) -> Page[Collection]:
-        """GET /api/v1/data-collection/collections?workspace_id=…"""
+    def list_collections(
+        self, workspace_id: str, *, max_items: int | None = None
+    ) -> AsyncGenerator[Page[Collection], None]:
+        """GET /api/v1/data-collection/collections?workspace_id=…, walked page by page (see `walk`)."""
         path = _path("data-collection", "collections")
-        return await self._page(Collection, path, {"workspace_id": workspace_id}, offset, limit)
+        return self.walk(Collection, path, {"workspace_id": workspace_id}, max_items=max_items)
 
     async def get_collection(self, collection_id: str) -> Collection:
         """GET /api/v1/data-collection/collections/{collection_id}"""
@@ -316,20 +339,11 @@ class ProlificClient:
         data = await self._get_json(_path("users", "me") + "/")
         return _parse(User, data, "a user")
 
-    async def list_workspaces(self, *, offset: int = 0, limit: int = 200) -> Page[Workspace]:
-        """GET /api/v1/workspaces/"""
-        return await self._page(Workspace, _path("workspaces") + "/", {}, offset, limit)
+    def list_workspaces(self, *, max_items: int | None = None) -> AsyncGenerator[Page[Workspace], None]:
+        """GET /api/v1/workspaces/, walked page by page (see `walk`)."""
+        return self.walk(Workspace, _path("workspaces") + "/", {}, max_items=max_items)
 
     # -- plumbing ----------------------------------------------------------------------------------
-
-    async def _page(
-        self, model: type[ModelT], path: str, params: Mapping[str, str], offset: int, limit: int
-    ) -> Page[ModelT]:
-        query = {**params, "limit": str(limit), "offset": str(offset)}
-        data = await self._get_json(path, query)
-        rows = _results(data, "responses")
-        items = [_parse(model, row, f"a list of {model.__name__} records") for row in rows if isinstance(row, dict)]
-        return Page(items=items, total=_meta_count(data), skipped=len(rows) - len(items), raw_count=len(rows))
 
     async def _call_json(self, method: str, path: str, *, retry: bool) -> Any:
         """A non-GET call (never coalesced), within the call deadline; retried only when `retry`."""
@@ -533,10 +547,17 @@ def _meta_count(data: Any) -> int | None:
     return count if isinstance(count, int) and not isinstance(count, bool) and count >= 0 else None
 
 
-def _first_id(page: Page[Any]) -> str | None:
-    first = page.items[0] if page.items else None
-    value = getattr(first, "id", None)
+def _first_id(items: list[Any]) -> str | None:
+    value = getattr(items[0], "id", None) if items else None
     return value if isinstance(value, str) else None
+
+
+def _next_link(data: Any) -> str | None:
+    """`_links.next.href` when it is a non-empty string (Prolific's older lists page this way)."""
+    links = data.get("_links") if isinstance(data, dict) else None
+    following = links.get("next") if isinstance(links, dict) else None
+    href = following.get("href") if isinstance(following, dict) else None
+    return href if isinstance(href, str) and href.strip() else None
 
 
 def _parse(model: type[ModelT], data: Any, what: str) -> ModelT:

@@ -204,3 +204,5 @@ class Page(Generic[ItemT]):
     total: int | None
     skipped: int = 0
     raw_count: int = 0
+    has_next: bool = False
+    """The walk reads another page after this one (or would have, but for its `max_items`)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 import anyio
 
@@ -26,13 +26,12 @@ from ..summaries.instructions import BatchInstructions
 from ..summaries.responses import ResponsesPage, ResponsesSummary, summarize_page
 from ..summaries.text import encode_cursor
 from . import exports
-from .paging import has_more
+from .paging import read_all, window
 from .progress import Progress, poll_budget
 from .responses import aggregate_responses
 
 MAX_LIST_ITEMS = 2000
 """Batches read from one workspace for list_batches (sorting and counting need them all)."""
-LIST_PAGE_SIZE = 200
 _TRANSIENT = (UpstreamError, NetworkError, RequestTimeoutError, RateLimitedError)
 
 WaitTarget = Literal["READY", "PROCESSING", "ERROR"]
@@ -76,24 +75,16 @@ async def list_batches(
     limit: int = 20,
 ) -> BatchList:
     """One page of a workspace's batches, newest first, with counts per status over all of them."""
-    batches: list[Batch] = []
-    incomplete = False
-
-    async def fetch(off: int, lim: int) -> Any:
-        return await client.list_batches(workspace_id, offset=off, limit=lim)
-
-    async for page in client.iter_pages(fetch, page_size=LIST_PAGE_SIZE, max_items=MAX_LIST_ITEMS):
-        batches.extend(page.items)
-        if page.total is not None and page.total > MAX_LIST_ITEMS:
-            incomplete = True
+    read = await read_all(client.list_batches(workspace_id, max_items=MAX_LIST_ITEMS), MAX_LIST_ITEMS)
+    unread = read.more or (read.total is not None and read.total > len(read.items) + read.skipped)
     summary, next_offset = summarize_batch_list(
         workspace_id,
-        batches[:MAX_LIST_ITEMS],
+        read.items,
         status=status,
         name_contains=name_contains,
         offset=offset,
         limit=limit,
-        incomplete=incomplete or len(batches) > MAX_LIST_ITEMS,
+        incomplete=unread,
     )
     if next_offset is not None:
         summary.next_cursor = encode_cursor(next_offset)
@@ -142,11 +133,11 @@ async def wait_for_batch(
 async def get_batch_responses(client: ProlificClient, batch_id: str, *, offset: int, limit: int) -> ResponsesPage:
     """One page of a batch's raw responses, labelled with its questions."""
     questions = await get_batch_instructions(client, batch_id)
-    page = await client.get_responses("batches", batch_id, offset=offset, limit=limit)
-    summary = summarize_page(batch_id, page.items[:limit], page.total, offset, questions.questions)
-    shown = len(summary.rows)
-    if has_more(page, offset, shown, limit) or shown < min(len(page.items), limit):
-        summary.next_cursor = encode_cursor(offset + shown)
+    shown = await window(client.get_responses("batches", batch_id), offset, limit)
+    summary = summarize_page(batch_id, shown.items, shown.total, offset, questions.questions)
+    rows = len(summary.rows)
+    if shown.more or rows < len(shown.items):
+        summary.next_cursor = encode_cursor(offset + rows)
     return summary
 
 

@@ -10,7 +10,7 @@ from ..summaries.exports import ExportStatus
 from ..summaries.responses import ResponsesSummary
 from ..summaries.text import encode_cursor
 from . import exports
-from .paging import has_more
+from .paging import window
 from .progress import Progress
 from .responses import aggregate_responses
 
@@ -19,14 +19,13 @@ _NOT_SERVED = frozenset({404, 405, 410, 501})
 
 
 async def list_collections(client: ProlificClient, workspace_id: str, *, offset: int, limit: int) -> CollectionList:
-    page = await client.list_collections(workspace_id, offset=offset, limit=limit)
-    rows = [collection_row(c) for c in page.items[:limit]]
-    more = has_more(page, offset, len(rows), limit)
+    shown = await window(client.list_collections(workspace_id), offset, limit)
+    rows = [collection_row(c) for c in shown.items]
     return CollectionList(
         workspace_id=workspace_id,
-        total=page.total,
+        total=shown.total,
         rows=rows,
-        next_cursor=encode_cursor(offset + len(rows)) if more and rows else None,
+        next_cursor=encode_cursor(offset + len(rows)) if shown.more and rows else None,
     )
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from contextlib import aclosing
+from typing import Literal
 
 from ..client import ProlificClient
 from ..client.http import OwnerKind
@@ -10,7 +11,6 @@ from ..summaries.instructions import Question
 from ..summaries.responses import ResponseAggregator, ResponsesSummary
 from .progress import Progress
 
-RESPONSE_PAGE_SIZE = 1000
 MAX_SUMMARISED_RESPONSES = 2_000_000
 
 
@@ -23,12 +23,9 @@ async def aggregate_responses(
 ) -> ResponsesSummary:
     """Read every page of responses and aggregate them, reporting progress after each page."""
     aggregator = ResponseAggregator()
-
-    async def fetch(offset: int, limit: int) -> Any:
-        return await client.get_responses(kind, owner_id, offset=offset, limit=limit)
-
-    async for page in client.iter_pages(fetch, page_size=RESPONSE_PAGE_SIZE, max_items=MAX_SUMMARISED_RESPONSES):
-        aggregator.add_page(page.items, page.skipped, page.total)
-        await progress(aggregator.responses, page.total, f"Read {aggregator.responses} responses")
+    async with aclosing(client.get_responses(kind, owner_id, max_items=MAX_SUMMARISED_RESPONSES)) as pages:
+        async for page in pages:
+            aggregator.add_page(page.items, page.skipped, page.total)
+            await progress(aggregator.responses, page.total, f"Read {aggregator.responses} responses")
     owner: Literal["batch", "collection"] = "batch" if kind == "batches" else "collection"
     return aggregator.result(owner, owner_id, questions)

@@ -23,6 +23,7 @@ entry that applies auth, latency and faults before the routes.
 from __future__ import annotations
 
 import asyncio
+from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -68,7 +69,8 @@ class SandboxApp:
         if path.startswith(("/_sandbox/", "/_files/")):
             await self.router(scope, receive, send)
             return
-        fault = self.state.record(scope["method"], path)
+        query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+        fault = self.state.record(scope["method"], path, tuple(key for key, _ in query))
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         problem = self._auth_problem(headers.get("authorization"))
         if problem is not None:

@@ -51,22 +51,43 @@ async def list_batches(request: Request) -> Response:
 
 
 def _paged(request: Request, rows: list[dict[str, Any]]) -> Response:
-    """`{"results": [...], "meta": {"count": N}}`, honouring `limit`/`offset` (default: everything)."""
-    window = _limit_offset(request, len(rows))
+    """`{"results": [...], "meta": {"count": N}}` under the simulator's paging mode (see `_window`)."""
+    window = _window(request, len(rows))
     if isinstance(window, Response):
         return window
-    offset, limit = window
-    return JSONResponse({"results": rows[offset : offset + limit], "meta": {"count": len(rows)}})
+    start, stop, links = window
+    return JSONResponse({"results": rows[start:stop], "meta": {"count": len(rows)}, **links})
 
 
-def _limit_offset(request: Request, total: int) -> tuple[int, int] | Response:
-    """The requested window (default: everything), or a 400 in Prolific's envelope."""
+def _window(request: Request, total: int) -> tuple[int, int, dict[str, Any]] | Response:
+    """The rows `[start, stop)` a list request gets, and the `_links` to add, per the simulator's paging mode.
+
+    Paging of AI Task Builder lists is undocumented (reference §2.6), so the simulator serves each documented
+    variant: `ignore` returns everything whatever the query says (the default: what the docs describe),
+    `offset` honours `limit`/`offset` (default limit: `page_size`), and `links` serves `page_size` rows per
+    page with `_links.next.href` to follow (ignoring `limit`/`offset`).
+    """
+    state = _state(request)
+    if state.paging == "ignore":
+        return 0, total, {}
+    if state.paging == "links":
+        try:
+            page = max(1, int(request.query_params.get("page", "1")))
+        except ValueError:
+            return error_response(400, {"page": ["A valid integer is required."]})
+        start = (page - 1) * state.page_size
+        stop = min(total, start + state.page_size)
+        following = str(request.url.include_query_params(page=page + 1)) if stop < total else None
+        previous = str(request.url.include_query_params(page=page - 1)) if page > 1 else None
+        links = {"self": {"href": str(request.url), "title": "Current"}, "next": {"href": following, "title": "Next"}}
+        links["previous"] = {"href": previous, "title": "Previous"}
+        return start, stop, {"_links": links}
     try:
         offset = max(0, int(request.query_params.get("offset", "0")))
-        limit = max(1, int(request.query_params.get("limit", str(total or 1))))
+        limit = max(1, int(request.query_params.get("limit", str(state.page_size))))
     except ValueError:
         return error_response(400, {"limit": ["A valid integer is required."]})
-    return offset, limit
+    return offset, min(total, offset + limit), {}
 
 
 _DEPRECATION = {"Deprecation": "true", "Sunset": "Tue, 01 Sep 2026 23:59:59 GMT"}
@@ -86,15 +107,14 @@ async def get_instructions(request: Request) -> Response:
 
 def _responses_page(request: Request, owner_field: str, owner_id: str) -> Response:
     state = _state(request)
-    total = state.response_count(owner_id)
-    window = _limit_offset(request, total)
+    instructions = state.instructions_of(owner_id)
+    total = state.response_count(owner_id) if instructions else 0
+    window = _window(request, total)
     if isinstance(window, Response):
         return window
-    offset, limit = window
-    instructions = state.instructions_of(owner_id)
-    stop = min(total, offset + limit)
-    rows = list(generate.responses(owner_id, owner_field, owner_id, instructions, offset, stop)) if instructions else []
-    return JSONResponse({"results": rows, "meta": {"count": total if instructions else 0}})
+    start, stop, links = window
+    rows = list(generate.responses(owner_id, owner_field, owner_id, instructions, start, stop)) if instructions else []
+    return JSONResponse({"results": rows, "meta": {"count": total}, **links})
 
 
 async def get_batch_responses(request: Request) -> Response:

@@ -31,6 +31,9 @@ class Fault:
     """The error body repeats the request's Authorization header, as a proxy or a WAF in front of Prolific can."""
 
 
+PagingMode = Literal["ignore", "offset", "links"]
+
+
 @dataclass
 class SandboxState:
     """Everything the simulator knows. Thread-safe: tests change it while a server thread serves it."""
@@ -50,6 +53,11 @@ class SandboxState:
     """Status reads an export job stays `generating` for."""
     url_ttl: float = 3600.0
     """Seconds a presigned report/export link stays valid."""
+    paging: PagingMode = "ignore"
+    """How list endpoints page (undocumented upstream, reference §2.6): `ignore` limit/offset and return
+    everything (the documented behaviour, so the default), honour `offset`/`limit`, or page with `_links`."""
+    page_size: int = 100
+    """Rows per page in `offset` (when no limit is sent) and `links` modes."""
     legacy_instructions_gone: bool = False
     """When True the deprecated /instructions endpoint answers 410 Gone (its sunset has passed)."""
     batches: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -59,6 +67,8 @@ class SandboxState:
     exports: dict[str, dict[str, Any]] = field(default_factory=dict)
     faults: list[Fault] = field(default_factory=list)
     requests: Counter[str] = field(default_factory=Counter)
+    query_keys: Counter[str] = field(default_factory=Counter)
+    """Query parameter names sent to the API, with how often (to hold clients to the documented ones)."""
     callers: Counter[tuple[str, str]] = field(default_factory=Counter)
     """Authorised API requests per (token, "METHOD path")."""
     started: float = 0.0
@@ -89,6 +99,7 @@ class SandboxState:
             self.faults = []
             self.requests = Counter()
             self.callers = Counter()
+            self.query_keys = Counter()
             self.started = self.clock()
 
     @property
@@ -116,10 +127,11 @@ class SandboxState:
         with self._lock:
             self.faults = []
 
-    def record(self, method: str, path: str) -> Fault | None:
+    def record(self, method: str, path: str, query_keys: tuple[str, ...] = ()) -> Fault | None:
         """Count one API request; return the fault to apply to it, if any."""
         with self._lock:
             self.requests[f"{method} {path}"] += 1
+            self.query_keys.update(query_keys)
             for fault in self.faults:
                 if fault.path is None or fault.path in path:
                     if fault.times is not None:

@@ -7,14 +7,17 @@ configured, ids read from the API; all filtered by the typed prefix, at most 20.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
-from typing import Any
+from collections.abc import AsyncGenerator, Awaitable, Callable
+from contextlib import aclosing
+from typing import Any, TypeVar
 
 import anyio
 from mcp.server.context import ServerRequestContext
 from mcp_types import CompleteRequestParams, CompleteResult, Completion, CompletionArgument
+from pydantic import BaseModel
 
 from ..client import ProlificClient, ProlificError
+from ..client.models import Page
 from ..context import Runtime, SeenIds
 from ..ids import IdKind
 
@@ -22,6 +25,8 @@ logger = logging.getLogger(__name__)
 
 MAX_SUGGESTIONS = 20
 LOOKUP_SECONDS = 3.0
+LOOKUP_ITEMS = 200
+T = TypeVar("T", bound=BaseModel)
 ARGUMENT_KINDS: dict[str, IdKind] = {
     "batch_id": "batch",
     "dataset_id": "dataset",
@@ -32,14 +37,22 @@ ARGUMENT_KINDS: dict[str, IdKind] = {
 
 async def _from_api(client: ProlificClient, kind: IdKind, workspace_id: str | None) -> list[str]:
     if kind == "workspace":
-        return [w.id for w in (await client.list_workspaces(limit=100)).items]
+        return [w.id for w in await _first(client.list_workspaces(max_items=LOOKUP_ITEMS))]
     if workspace_id is None:
         return []
     if kind == "batch":
-        return [b.id for b in (await client.list_batches(workspace_id, limit=200)).items]
+        return [b.id for b in await _first(client.list_batches(workspace_id, max_items=LOOKUP_ITEMS))]
     if kind == "collection":
-        return [c.id for c in (await client.list_collections(workspace_id, limit=200)).items]
+        return [c.id for c in await _first(client.list_collections(workspace_id, max_items=LOOKUP_ITEMS))]
     return []  # datasets have no list endpoint
+
+
+async def _first(pages: AsyncGenerator[Page[T], None]) -> list[T]:
+    """The records of a list's first page (at most LOOKUP_ITEMS of them): suggestions need no more."""
+    async with aclosing(pages) as walk:
+        async for page in walk:
+            return page.items[:LOOKUP_ITEMS]
+    return []
 
 
 def completion_handler(

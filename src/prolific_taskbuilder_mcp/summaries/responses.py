@@ -26,6 +26,8 @@ MAX_TRACKED_VALUES = 1000
 TOP_VALUES = 8
 TEXT_SAMPLES = 5
 NUMBER_RESERVOIR = 10_000
+MAX_AGREEMENT_TASKS = 200_000
+"""Tasks per question whose answers are kept for agreement figures (a few dozen bytes each)."""
 
 
 # -- one page ---------------------------------------------------------------------------------------
@@ -174,6 +176,22 @@ class FileStats(Summary):
     content_types: list[ValueCount]
 
 
+class Agreement(Summary):
+    """How far annotators who answered the same task agree (multiple-choice questions)."""
+
+    tasks_compared: int = Field(description="Tasks with 2 or more answers to this question")
+    answers_per_task: str = Field(description="Fewest-most answers per compared task, e.g. '3' or '2-6'")
+    unanimous_share: float | None = Field(description="Share of compared tasks where every answer is the same, 0-1")
+    mean_pairwise_agreement: float | None = Field(
+        description="Mean over compared tasks of the share of answer pairs that agree, 0-1"
+    )
+    fleiss_kappa: float | None = Field(
+        description="Fleiss' kappa: agreement beyond chance; null when not computable (see kappa_note)"
+    )
+    kappa_note: str | None = None
+    tasks_not_tracked: int = Field(default=0, description="Tasks beyond the tracking limit, left out")
+
+
 class QuestionStats(Summary):
     """The answer distribution of one question."""
 
@@ -182,7 +200,11 @@ class QuestionStats(Summary):
     type: str | None
     answers: int
     choices: list[ValueCount] | None = None
+    multi_select: bool = Field(
+        default=False, description="Participants could pick several choices: shares can add up to more than 100%"
+    )
     other_choices: int | None = Field(default=None, description="Answers with values outside the top list")
+    agreement: Agreement | None = None
     numbers: list[NumberStats] | None = None
     non_numeric: int | None = None
     text_samples: list[str] | None = Field(default=None, description="A sample of distinct free-text answers")
@@ -222,6 +244,11 @@ class _Question:
     files: int = 0
     file_mb: float = 0.0
     content_types: Counter[str] = field(default_factory=Counter)
+    picks_several: bool = False
+    by_task: dict[int, Counter[int]] = field(default_factory=dict)
+    """task (hash) -> how many answers gave each category (index into `categories`)."""
+    categories: dict[tuple[str, ...], int] = field(default_factory=dict)
+    tasks_untracked: set[int] = field(default_factory=set)
 
 
 class ResponseAggregator:
@@ -273,6 +300,30 @@ class ResponseAggregator:
             q = self._questions[key] = _Question(kind=body.type)
         q.answers += 1
         self._add_answer(q, body.type, body.answer)
+        if body.type in ("multiple_choice", "multiple_choice_with_free_text") and r.task_id:
+            self._add_rating(q, hash(r.task_id), body.answer)
+
+    def _add_rating(self, q: _Question, task: int, answer: Any) -> None:
+        """Remember which category this task's answer fell in: the whole set of values chosen."""
+        parts = [a for a in answer if isinstance(a, dict)] if isinstance(answer, list) else []
+        chosen = tuple(sorted({sanitize(str(a.get("value")), 100) for a in parts[:50]}))
+        if not chosen:
+            return
+        if len(chosen) > 1:
+            q.picks_several = True
+        counts = q.by_task.get(task)
+        if counts is None:
+            if len(q.by_task) >= MAX_AGREEMENT_TASKS:
+                if len(q.tasks_untracked) < MAX_AGREEMENT_TASKS:
+                    q.tasks_untracked.add(task)
+                return
+            counts = q.by_task[task] = Counter()
+        category = q.categories.get(chosen)
+        if category is None:
+            if len(q.categories) >= MAX_TRACKED_VALUES:
+                return
+            category = q.categories[chosen] = len(q.categories)
+        counts[category] += 1
 
     def _add_answer(self, q: _Question, kind: str | None, answer: Any) -> None:
         if isinstance(answer, str):
@@ -345,7 +396,7 @@ class ResponseAggregator:
         self, owner: Literal["batch", "collection"], owner_id: str, questions: list[Question]
     ) -> ResponsesSummary:
         known = {q.id: q for q in questions if q.id}
-        order = [q.id for q in questions if q.id and q.id in self._questions]
+        order = [q.id for q in questions if q.id]  # every question of the batch, answered or not
         order += [key for key in self._questions if key not in known]
         stats = [self._stats(key, known.get(key)) for key in order[:MAX_INSTRUCTIONS]]
         return ResponsesSummary(
@@ -364,7 +415,7 @@ class ResponseAggregator:
         )
 
     def _stats(self, key: str, question: Question | None) -> QuestionStats:
-        q = self._questions[key]
+        q = self._questions.get(key) or _Question(kind=question.type if question else None)
         labels = {o.value: o.label for o in question.options} if question else {}
         out = QuestionStats(
             instruction_id=sanitize(key, 64),
@@ -379,6 +430,10 @@ class ResponseAggregator:
                 ValueCount(value=v, label=labels.get(v), count=c, share=round(c / q.answers, 4)) for v, c in top
             ]
             out.other_choices = chosen - sum(c for _, c in top)
+            limit = question.answer_limit if question else None
+            out.multi_select = q.picks_several or (limit is not None and limit != 1)
+        if q.by_task:
+            out.agreement = agreement(list(q.by_task.values()), untracked=len(q.tasks_untracked))
         if q.numbers or q.non_numeric:
             out.numbers = [
                 NumberStats(
@@ -422,7 +477,10 @@ def render_summary_text(summary: ResponsesSummary) -> str:
         if q.choices:
             shown = ", ".join(f"{quoted(c.label or c.value, 100)} {c.count} ({c.share:.0%})" for c in q.choices)
             other = f", other {q.other_choices}" if q.other_choices else ""
-            lines.append(f"  choices: {shown}{other}")
+            several = " (pick-any: shares can add up to more than 100%)" if q.multi_select else ""
+            lines.append(f"  choices{several}: {shown}{other}")
+        if q.agreement is not None:
+            lines.append("  " + _agreement_text(q.agreement))
         for s in q.numbers or []:
             approx = "~" if s.median_is_estimate else ""
             lines.append(
@@ -442,6 +500,68 @@ def render_summary_text(summary: ResponsesSummary) -> str:
     if not summary.responses:
         lines.append("No responses yet: participants answer once the batch is attached to a published study.")
     return "\n".join(lines)
+
+
+def _agreement_text(a: Agreement) -> str:
+    if not a.tasks_compared:
+        return "agreement: no task has 2 or more answers yet"
+    kappa = f"Fleiss' kappa {a.fleiss_kappa:.2f}" if a.fleiss_kappa is not None else f"kappa {a.kappa_note}"
+    return (
+        f"agreement over {a.tasks_compared} tasks with {a.answers_per_task} answers each: "
+        f"{a.unanimous_share:.0%} unanimous, mean pairwise {a.mean_pairwise_agreement:.0%}, {kappa}"
+    )
+
+
+def agreement(tasks: list[Counter[int]], *, untracked: int = 0) -> Agreement | None:
+    """Agreement among the answers each task received (each Counter: category -> answers in it).
+
+    Tasks with fewer than 2 answers say nothing about agreement and are left out. Per task, the share of
+    agreeing answer pairs is sum(n_j (n_j - 1)) / (n (n - 1)); their mean is the mean pairwise agreement.
+    Fleiss' kappa needs every task rated the same number of times: (P - Pe) / (1 - Pe), with P that mean and
+    Pe the sum of squared overall category shares.
+    """
+    rated = [counts for counts in tasks if sum(counts.values()) >= 2]
+    if not rated:
+        return Agreement(
+            tasks_compared=0,
+            answers_per_task="0",
+            unanimous_share=None,
+            mean_pairwise_agreement=None,
+            fleiss_kappa=None,
+            kappa_note="no task has 2 or more answers to compare",
+            tasks_not_tracked=untracked,
+        )
+    sizes = [sum(counts.values()) for counts in rated]
+    per_task = [
+        sum(n * (n - 1) for n in counts.values()) / (size * (size - 1))
+        for counts, size in zip(rated, sizes, strict=True)
+    ]
+    mean = sum(per_task) / len(per_task)
+    unanimous = sum(1 for counts in rated if len(+counts) == 1) / len(rated)
+    low, high = min(sizes), max(sizes)
+    kappa: float | None = None
+    note: str | None = None
+    if low != high:
+        note = f"not computable: tasks have {low} to {high} answers (Fleiss' kappa needs the same number for each)"
+    else:
+        totals: Counter[int] = Counter()
+        for counts in rated:
+            totals.update(counts)
+        answers = len(rated) * low
+        expected = sum((n / answers) ** 2 for n in totals.values())
+        if expected >= 1.0:
+            note = "not computable: every answer is the same choice, so there is no disagreement to measure"
+        else:
+            kappa = round((mean - expected) / (1 - expected), 4)
+    return Agreement(
+        tasks_compared=len(rated),
+        answers_per_task=str(low) if low == high else f"{low}-{high}",
+        unanimous_share=round(unanimous, 4),
+        mean_pairwise_agreement=round(mean, 4),
+        fleiss_kappa=kappa,
+        kappa_note=note,
+        tasks_not_tracked=untracked,
+    )
 
 
 def _median(values: list[float]) -> float:

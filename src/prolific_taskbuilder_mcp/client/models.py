@@ -106,7 +106,10 @@ class TaskResponse(_Tolerant):
     collection_id: str | None = None
     participant_id: str | None = None
     task_id: str | None = None
+    correlation_id: str | None = None
     submission_id: str | None = None
+    metadata: dict[str, Any] | None = None
+    """The datapoint's own fields (what the participant was shown and answered about)."""
     created_at: str | None = None
     response: ResponseBody | None = None
 

@@ -134,7 +134,9 @@ async def get_batch_responses(client: ProlificClient, batch_id: str, *, offset: 
     """One page of a batch's raw responses, labelled with its questions."""
     questions = await get_batch_instructions(client, batch_id)
     shown = await window(client.get_responses("batches", batch_id), offset, limit)
-    summary = summarize_page(batch_id, shown.items, shown.total, offset, questions.questions)
+    summary = summarize_page(
+        batch_id, shown.items, shown.total, offset, questions.questions, requested=limit, more=shown.more
+    )
     rows = len(summary.rows)
     if shown.more or rows < len(shown.items):
         summary.next_cursor = encode_cursor(offset + rows)

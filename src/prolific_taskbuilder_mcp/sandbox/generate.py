@@ -129,6 +129,18 @@ def answer(instruction: dict[str, Any], seed: int) -> list[dict[str, Any]]:
     return [{"value": ""}]
 
 
+DATAPOINT_TEXTS: tuple[str, ...] = (
+    "My order arrived broken and nobody answers the phone.",
+    "Can I change the delivery address after checkout?",
+    "The app logs me out every time I open the settings page.",
+    "Thanks, the refund arrived this morning!",
+    "I was charged twice for the same subscription.",
+    "How do I export my data before closing the account?",
+    "The tracking link says delivered but nothing came.",
+)
+"""The texts the simulated datapoints carry (a support-ticket triage batch)."""
+
+
 def _timestamp(index: int) -> str:
     moment = _EPOCH + timedelta(seconds=index * 7, milliseconds=index % 1000)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
@@ -150,7 +162,7 @@ def response(
         "task_id": f"0193b6f4-11aa-7d3c-b2e0-{(seed_base + task) & 0xFFFFFFFFFFFF:012x}",
         "correlation_id": f"0193c0dd-f2a3-7e44-91b0-{(seed_base + assignment) & 0xFFFFFFFFFFFF:012x}",
         "submission_id": f"65f1c2d3e4a5{(seed_base + participant * 7) & 0xFFFFFFFFFFFF:012x}",
-        "metadata": {"ticket": f"T-{10000 + task}"},
+        "metadata": {"ticket": f"T-{10000 + task}", "text": DATAPOINT_TEXTS[task % len(DATAPOINT_TEXTS)]},
         "response": {
             "instruction_id": instruction["id"],
             "type": instruction["type"],

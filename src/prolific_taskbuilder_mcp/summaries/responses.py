@@ -37,25 +37,56 @@ class ResponseRow(Summary):
     id: str | None
     participant_id: str | None
     task_id: str | None
+    correlation_id: str | None = Field(default=None, description="Ties the answer to its datapoint's record")
+    submission_id: str | None = None
     instruction_id: str | None
+    question: str | None = Field(default=None, description="Q<n>: the question's place in the batch (1-based)")
+    participant: str | None = Field(default=None, description="Short label of the participant on this page (P<n>)")
+    task: str | None = Field(default=None, description="Short label of the task on this page (T<n>)")
     type: str | None
     answer: str = Field(description="The answer rendered as text (participant text quoted)")
     created_at: str | None
 
 
 class ResponsesPage(Summary):
-    """One page of a batch's responses."""
+    """One page of a batch's responses, with the datapoint each answer was about."""
 
     batch_id: str
     total: int | None = Field(description="Responses Prolific reports for the batch (meta.count)")
     offset: int
+    requested: int = Field(default=0, description="The limit asked for")
     rows: list[ResponseRow]
     instructions: dict[str, str] = Field(description="instruction id -> question text, for the rows shown")
+    questions: dict[str, str] = Field(default_factory=dict, description="Q<n> -> instruction id, for the rows shown")
+    legend: dict[str, str] = Field(default_factory=dict, description="P<n> / T<n> -> full participant / task id")
+    datapoints: dict[str, dict[str, str]] = Field(
+        default_factory=dict,
+        description="T<n> -> the datapoint's fields (its `metadata`), participant-controlled text, sanitised",
+    )
+    note: str | None = Field(default=None, description="Why fewer rows than requested were shown, when so")
     next_cursor: str | None = Field(description="Pass as cursor to get the next page; null at the end")
+
+
+STRUCTURED_BUDGET = 15_000
+"""Characters of structured content one page may take (JSON-escaped answers count twice)."""
+MAX_DATAPOINT_FIELDS = 8
+DATAPOINT_VALUE_CHARS = 160
 
 
 def _labels(questions: list[Question]) -> dict[str, dict[str, str]]:
     return {q.id: {o.value: o.label for o in q.options} for q in questions if q.id}
+
+
+def datapoint_fields(metadata: Any) -> dict[str, str]:
+    """A datapoint's own fields (a response's `metadata`), sanitised and bounded: the text or link the answer is
+    about. Values are participant- or uploader-controlled data."""
+    if not isinstance(metadata, dict):
+        return {}
+    fields: dict[str, str] = {}
+    for key, value in list(metadata.items())[:MAX_DATAPOINT_FIELDS]:
+        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+        fields[sanitize(str(key), 60)] = html_to_text(text, DATAPOINT_VALUE_CHARS) or ""
+    return fields
 
 
 def render_answer(kind: str | None, answer: Any, labels: dict[str, str] | None = None, limit: int = 300) -> str:
@@ -103,49 +134,113 @@ def summarize_page(
     offset: int,
     questions: list[Question],
     budget: int = 4500,
+    requested: int | None = None,
+    more: bool = False,
 ) -> ResponsesPage:
-    """Rows in order until the rendering would pass `budget` characters (the caller pages on from there)."""
+    """Rows in order until the rendering would pass `budget` characters (the caller pages on from there).
+
+    Questions are numbered by their place in the batch (Q3 is the same question on every page); participants
+    and tasks get short labels (P1, T1) with one legend per page; each task's datapoint is shown once.
+    """
     labels = _labels(questions)
     texts = {q.id: q.text or "" for q in questions if q.id}
+    numbers = {q.id: f"Q{n}" for n, q in enumerate(questions, 1) if q.id}
     rows: list[ResponseRow] = []
     shown: dict[str, str] = {}
-    used = 0
+    legend: dict[str, str] = {}
+    people: dict[str, str] = {}
+    tasks: dict[str, str] = {}
+    datapoints: dict[str, dict[str, str]] = {}
+    used = structured_used = 0
     for r in responses:
         body = r.response
         instruction_id = clip(body.instruction_id if body else None, 64)
         kind = clip(body.type if body else None, 40)
+        participant_id, task_id = clip(r.participant_id, 40), clip(r.task_id, 64)
+        new_person = bool(participant_id and participant_id not in people)
+        new_task = bool(task_id and task_id not in tasks)
+        fields = datapoint_fields(r.metadata) if new_task else {}
         row = ResponseRow(
             id=clip(r.id, 64),
-            participant_id=clip(r.participant_id, 40),
-            task_id=clip(r.task_id, 64),
+            participant_id=participant_id,
+            task_id=task_id,
+            correlation_id=clip(r.correlation_id, 64),
+            submission_id=clip(r.submission_id, 40),
             instruction_id=instruction_id,
+            question=numbers.get(instruction_id or ""),
+            participant=people.get(participant_id or "") or (f"P{len(people) + 1}" if participant_id else None),
+            task=tasks.get(task_id or "") or (f"T{len(tasks) + 1}" if task_id else None),
             type=kind,
             answer=render_answer(kind, body.answer if body else None, labels.get(instruction_id or "")),
             created_at=clip(r.created_at, 40),
         )
         new_question = bool(instruction_id and instruction_id in texts and instruction_id not in shown)
-        cost = len(row.answer) + 100 + (170 if new_question else 0)
-        if rows and used + cost > budget:
+        datapoint = (70 + sum(len(k) + len(v) + 6 for k, v in fields.items())) if new_task else 0
+        cost = len(row.answer) + 30 + (170 if new_question else 0) + (50 if new_person else 0) + datapoint
+        structured = len(row.model_dump_json()) + 2 * len(row.answer) + datapoint + (200 if new_question else 0)
+        if rows and (used + cost > budget or structured_used + structured > STRUCTURED_BUDGET):
             break
         used += cost
+        structured_used += structured
         rows.append(row)
         if new_question and instruction_id:
             shown[instruction_id] = sanitize(texts[instruction_id], 160)
-    return ResponsesPage(batch_id=batch_id, total=total, offset=offset, rows=rows, instructions=shown, next_cursor=None)
+        if new_person and participant_id and row.participant:
+            people[participant_id] = row.participant
+            legend[row.participant] = participant_id
+        if new_task and task_id and row.task:
+            tasks[task_id] = row.task
+            legend[row.task] = task_id
+            if fields:
+                datapoints[row.task] = fields
+    asked = requested if requested is not None else len(rows)
+    note = None
+    if len(rows) < asked:
+        if len(rows) < len(responses):
+            note = (
+                f"{len(rows)} of the {asked} rows asked for are shown: the page is kept under about {budget} "
+                "characters; the cursor continues with the next response."
+            )
+        elif not more:
+            note = f"{len(rows)} of the {asked} rows asked for are shown: that is the end of the batch's responses."
+    return ResponsesPage(
+        batch_id=batch_id,
+        total=total,
+        offset=offset,
+        requested=asked,
+        rows=rows,
+        instructions=shown,
+        questions={numbers[i]: i for i in shown if i in numbers},
+        legend=legend,
+        datapoints=datapoints,
+        note=note,
+        next_cursor=None,
+    )
 
 
 def render_page_text(page: ResponsesPage) -> str:
     end = page.offset + len(page.rows)
     total = "?" if page.total is None else str(page.total)
     lines = [f"Batch {page.batch_id}: responses {page.offset + 1 if page.rows else 0}-{end} of {total}. {DATA_NOTE}"]
-    names = {iid: f"Q{n}" for n, iid in enumerate(page.instructions, 1)}
+    numbers = {iid: q for q, iid in page.questions.items()}
     for iid, text in page.instructions.items():
-        lines.append(f"{names[iid]} = {text}")
+        lines.append(f"{numbers.get(iid, iid)} = {quoted(text, 160)}")
+    by_task: dict[str, list[ResponseRow]] = {}
     for row in page.rows:
-        question = names.get(row.instruction_id or "", row.instruction_id or "?")
-        lines.append(f"- {row.participant_id or '?'} task {row.task_id or '?'} {question} [{row.type}]: {row.answer}")
+        by_task.setdefault(row.task or "?", []).append(row)
+    for task, rows in by_task.items():
+        fields = page.datapoints.get(task)
+        shown = ", ".join(f"{key}={quoted(value, DATAPOINT_VALUE_CHARS)}" for key, value in (fields or {}).items())
+        lines.append(f"{task} datapoint: {shown}" if shown else f"{task}:")
+        for row in rows:
+            question = row.question or row.instruction_id or "?"
+            lines.append(f"  - {row.participant or '?'} {question} [{row.type}]: {row.answer}")
     if not page.rows:
         lines.append("No responses on this page." if page.offset else "No responses yet.")
+    if page.legend:
+        lines.append("Ids: " + ", ".join(f"{label}={ident}" for label, ident in page.legend.items()))
+    if page.note:
+        lines.append(page.note)
     if page.next_cursor:
         lines.append(f"More: call again with cursor={page.next_cursor}")
     return "\n".join(lines)

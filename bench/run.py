@@ -134,6 +134,11 @@ def server_pids() -> dict[str, int]:
     return found
 
 
+def rss_kib(pid: int) -> int:
+    match = re.search(r"VmRSS:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text())
+    return int(match.group(1)) if match else -1
+
+
 def peak_rss_kib(pid: int) -> int:
     match = re.search(r"VmHWM:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text())
     return int(match.group(1)) if match else -1
@@ -418,14 +423,19 @@ async def context_cost(sandbox: Sandbox, report: Report) -> None:
 
 async def scale(sandbox: Sandbox, report: Report) -> None:
     lines = [
-        "| responses | time (s) | upstream pages | server peak RSS (MiB) | output chars |",
-        "|---|---|---|---|---|",
+        "| responses | body (MB) | time (s) | upstream pages | server RSS before (MiB) | server peak RSS (MiB) "
+        "| output chars |",
+        "|---|---|---|---|---|---|---|",
     ]
-    peaks = {}
+    sandbox.configure(paging="ignore")  # what the reference documents: one unpaged body, whatever its size
+    url = f"{sandbox.url}/api/v1/data-collection/batches/{SURVEY_BATCH_ID}/responses"
     for count in (1_000, 10_000, 100_000):
         sandbox.configure(response_counts={SURVEY_BATCH_ID: count})
+        body = httpx.get(url, headers={"Authorization": f"Token {TOKEN}"}, timeout=120).content
         async with Client(stdio_client(stdio_params(OURS, sandbox))) as client:
             await client.list_tools()
+            await client.call_tool("get_batch_status", {"batch_id": SURVEY_BATCH_ID})  # warm: imports, pool
+            before_rss = rss_kib(server_pids()[OURS]) / 1024
             before = sandbox.requests("/responses")
             started = time.perf_counter()
             result = await client.call_tool("summarize_batch_responses", {"batch_id": SURVEY_BATCH_ID})
@@ -435,12 +445,35 @@ async def scale(sandbox: Sandbox, report: Report) -> None:
             assert isinstance(result.structured_content, dict)
             assert result.structured_content["responses"] == count
             peak = peak_rss_kib(server_pids()[OURS]) / 1024
-            peaks[count] = peak
-            lines.append(f"| {count:,} | {elapsed:.2f} | {pages} | {peak:.1f} | {len(text_of(result)):,} |")
+            lines.append(
+                f"| {count:,} | {len(body) / 1e6:.1f} | {elapsed:.2f} | {pages} | {before_rss:.1f} | {peak:.1f} "
+                f"| {len(text_of(result)):,} |"
+            )
+    loads = min(_timed_loads(body) for _ in range(3))
+    del body
     sandbox.configure(response_counts={SURVEY_BATCH_ID: 2400})
-    growth = peaks[100_000] - peaks[1_000]
-    report.target("peak RSS at 100,000 responses within 50 MiB of 1,000", f"+{growth:.1f} MiB", growth <= 50)
-    report.add("7. Scale: summarize_batch_responses, each size in a fresh server process", lines)
+    growth = peak - before_rss
+    report.target(
+        "100,000 responses in one unpaged body: server peak RSS within 50 MiB of its RSS before the call",
+        f"+{growth:.1f} MiB",
+        growth <= 50,
+    )
+    report.target(
+        "100,000 responses in one unpaged body: time within 2x a plain json.loads of the same body",
+        f"{elapsed:.2f} s vs json.loads {loads:.2f} s ({elapsed / loads:.2f}x)",
+        elapsed <= 2 * loads,
+    )
+    report.add(
+        "7. Scale: summarize_batch_responses over one unpaged body (the documented case), each size in a fresh "
+        "server process",
+        lines,
+    )
+
+
+def _timed_loads(body: bytes) -> float:
+    started = time.perf_counter()
+    json.loads(body)
+    return time.perf_counter() - started
 
 
 # -- 8. over Streamable HTTP: per-call latency and the worker process tree's memory ---------------------------

@@ -43,11 +43,13 @@ async def _demo_preview(settings: Settings, url: str) -> None:
 
 
 async def _serve(settings: Settings) -> None:
+    from .client.memory import settle_startup
     from .server import create_server
     from .server.transports import bind_http, run_http, run_stdio
     from .sockets import url_of
 
     server = create_server(settings)
+    settle_startup()
     if settings.transport == "http":
         sock = bind_http(settings)  # first: a busy port is one clear line, and banners show the real port
         if settings.demo:

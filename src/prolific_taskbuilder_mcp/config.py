@@ -175,9 +175,19 @@ class Settings(BaseModel):
         10 * 1024 * 1024,
         env="PROLIFIC_MCP_MAX_BODY_BYTES",
         flag=None,
-        help="largest Prolific response body accepted (an error beyond, never an OOM)",
+        help="largest single Prolific object accepted (a batch, a dataset, one record of a list): an error "
+        "beyond, never an OOM",
         ge=1024,
         le=1024**3,
+    )
+    max_list_body_bytes: int = setting(
+        1024**3,
+        env="PROLIFIC_MCP_MAX_LIST_BODY_BYTES",
+        flag=None,
+        shown="1073741824 (1 GiB)",
+        help="largest list body read (responses come unpaged); parsed as it streams, so memory stays flat",
+        ge=1024,
+        le=64 * 1024**3,
     )
     stateless_http: bool = setting(
         False,

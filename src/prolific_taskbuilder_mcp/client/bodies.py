@@ -48,7 +48,7 @@ class UnsupportedEncodingError(Exception):
 
 async def read_body(raw: AsyncIterator[bytes], encoding: str | None, limit: int, budget: BodyBudget) -> bytes:
     """The body's bytes (inflated), at most `limit` of them, counted against `budget` while read."""
-    inflater = _Inflater.for_encoding(encoding)
+    inflater = Inflater.for_encoding(encoding)
     parts: list[bytes] = []
     held = 0
     try:
@@ -73,14 +73,14 @@ async def read_body(raw: AsyncIterator[bytes], encoding: str | None, limit: int,
         parts.clear()
 
 
-class _Inflater:
+class Inflater:
     def __init__(self, wbits: int | None) -> None:
         self._wbits = wbits
         self._inflate = zlib.decompressobj(wbits) if wbits is not None else None
         self._started = False
 
     @classmethod
-    def for_encoding(cls, encoding: str | None) -> _Inflater:
+    def for_encoding(cls, encoding: str | None) -> Inflater:
         name = (encoding or "identity").strip().lower()
         if name in ("", "identity"):
             return cls(None)

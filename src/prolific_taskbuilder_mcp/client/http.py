@@ -6,6 +6,7 @@ This module knows HTTP and Prolific's conventions, and nothing about MCP. Every 
 
 from __future__ import annotations
 
+import codecs
 import json
 import logging
 import random
@@ -14,13 +15,14 @@ import threading
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator, Mapping
 from concurrent.futures import Future
+from contextlib import aclosing
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal, TypeVar
 
 import anyio
 import httpx
-from pydantic import BaseModel, SecretStr, ValidationError
+from pydantic import BaseModel, SecretStr, TypeAdapter, ValidationError
 
 from .. import __version__
 from ..redaction import Redactor
@@ -30,6 +32,7 @@ from .bodies import (
     BodyBudget,
     BodyTooLargeError,
     BudgetExhaustedError,
+    Inflater,
     UnsupportedEncodingError,
     read_body,
 )
@@ -46,6 +49,7 @@ from .errors import (
     UnexpectedResponseError,
     UpstreamError,
 )
+from .listbody import ListBodyError, ListBodyParser, RecordTooLargeError
 from .models import (
     Batch,
     BatchStatus,
@@ -68,6 +72,9 @@ _SAFE_SEGMENT = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _RETRY_STATUSES = frozenset({429, 502, 503, 504})
 _DETAIL_LIMIT = 300
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+STREAM_BATCH = 1000
+"""Records per page a streamed list body is handed on in."""
 
 BODY_BUDGET_BODIES = 3
 """Bodies of the largest size that may be held in memory at once, across every call in flight."""
@@ -96,8 +103,15 @@ class ClientOptions:
     """Seconds before the first retry (doubling, with full jitter); tests set 0."""
     backoff_cap: float = 8.0
     max_body_bytes: int = 10 * 1024 * 1024
+    """Largest single object (a batch, a dataset), and largest record within a list."""
+    max_list_bytes: int = 1024 * 1024 * 1024
+    """Largest list body (read as it streams, never held whole)."""
     clock: Clock = REAL_CLOCK
     """How retries wait; tests pass a clock that does not spend real time."""
+
+
+class ListBodyTooLargeError(Exception):
+    """A streamed list body passed its limit."""
 
 
 class _TokenAuth(httpx.Auth):
@@ -262,29 +276,173 @@ class ProlificClient:
         asks for the rest with `offset`/`limit` (its own page size). A page whose first record was already seen
         (the upstream ignores `offset`) ends the walk. Each page says whether the walk goes on (`has_next`), so
         callers can tell a list read in full from one cut short.
+
+        Each body is parsed as it arrives (`listbody.py`), and its records come out in pages of at most
+        `STREAM_BATCH` records, so memory stays flat in the body's size; only the last page of a body knows the
+        body's `meta.count` and whether the walk goes on.
         """
         request: tuple[str, Mapping[str, str]] | None = (path, params)
         seen, first_ids = 0, set()
+        what = f"a list of {model.__name__} records"
         while request is not None:
-            data = await self._get_json(*request)
-            rows = _results(data, "responses")
-            items = [_parse(model, row, f"a list of {model.__name__} records") for row in rows if isinstance(row, dict)]
-            total = _meta_count(data)
-            first = _first_id(items)
-            if first is not None and first in first_ids:
-                logger.info("%s repeated a page: it ignores offset; %d records read", path, seen)
-                return
-            first_ids.add(first)
-            seen += len(rows)
+            envelope: dict[str, Any] = {}
+            held: Page[ModelT] | None = None
+            rows_here = 0
+            async with aclosing(self._stream_records(*request, envelope)) as batches:
+                async for batch in batches:
+                    items = _parse_rows(model, [row for row in batch if isinstance(row, dict)], what)
+                    if rows_here == 0:
+                        first = _first_id(items)
+                        if first is not None and first in first_ids:
+                            logger.info("%s repeated a page: it ignores offset; %d records read", path, seen)
+                            return
+                        first_ids.add(first)
+                    if held is not None:
+                        yield held
+                    held = Page(
+                        items=items,
+                        total=None,
+                        skipped=len(batch) - len(items),
+                        raw_count=len(batch),
+                        has_next=True,
+                        starts_request=rows_here == 0,
+                    )
+                    rows_here += len(batch)
+            seen += rows_here
+            total = _meta_count(envelope)
             request = None
-            link = _next_link(data)
-            if rows and (max_items is None or seen < max_items):
+            link = _next_link(envelope)
+            if rows_here and (max_items is None or seen < max_items):
                 if link is not None:
                     request = self._follow(link, path)
                 elif total is not None and seen < total:
-                    request = (path, {**params, "offset": str(seen), "limit": str(len(rows))})
+                    request = (path, {**params, "offset": str(seen), "limit": str(rows_here)})
             more = request is not None or (max_items is not None and seen >= max_items and link is not None)
-            yield Page(items=items, total=total, skipped=len(rows) - len(items), raw_count=len(rows), has_next=more)
+            last = held or Page(items=[], total=None, starts_request=True)
+            yield replace(last, total=total, has_next=more)
+
+    async def _stream_records(
+        self, path: str, params: Mapping[str, str], envelope: dict[str, Any]
+    ) -> AsyncGenerator[list[Any], None]:
+        """The records of one list body in batches, as the body arrives; `envelope` gets its other keys at the
+        end. Retried like a GET while no record has come out; within the call deadline, whatever the size."""
+        attempts = self.options.max_attempts
+        started = time.monotonic()
+        for attempt in range(1, attempts + 1):
+            produced = False
+            try:
+                async for batch in self._stream_once(path, params, envelope, started):
+                    produced = True
+                    yield batch
+                return
+            except (RateLimitedError, UpstreamError, NetworkError, RequestTimeoutError) as exc:
+                if produced:
+                    raise
+                await self._before_retry("GET", path, exc, attempt, attempts, self.options.clock.now())
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _stream_once(
+        self, path: str, params: Mapping[str, str], envelope: dict[str, Any], started: float
+    ) -> AsyncGenerator[list[Any], None]:
+        """One request of a list body, parsed as it streams in. The single place where httpx outcomes of a
+        streamed list become `ProlificError`s. The call deadline bounds every wait (each one in its own cancel
+        scope: none spans a `yield`)."""
+        deadline, limit = self.options.call_deadline, self.options.max_list_bytes
+
+        def remaining() -> float:
+            return max(0.0, deadline - (time.monotonic() - started))
+
+        size = 0
+        try:
+            http = await self._http()
+            if self._auth is None:
+                raise UnauthorizedError("no Prolific API token was given for this request", status=None)
+            opening = http.stream("GET", path, params=params, auth=self._auth)
+            with anyio.fail_after(remaining()):
+                response = await opening.__aenter__()
+            try:
+                if response.is_stream_consumed:  # a transport that read the body already (test doubles do)
+                    raw, encoding = _one_chunk(response.content), None
+                else:
+                    raw, encoding = response.aiter_raw(), response.headers.get("content-encoding")
+                if response.status_code >= 300:
+                    with anyio.fail_after(remaining()):
+                        body = await read_body(raw, encoding, self.options.max_body_bytes, self._budget)
+                    raise _error_for(response.status_code, response.headers, body, self._redactor)
+                inflater = Inflater.for_encoding(encoding)
+                text = codecs.getincrementaldecoder("utf-8")()
+                parser = ListBodyParser(max_record_chars=self.options.max_body_bytes)
+                pending: list[Any] = []
+                chunks = raw.__aiter__()
+                while True:
+                    with anyio.fail_after(remaining()):
+                        try:
+                            chunk = await chunks.__anext__()
+                        except StopAsyncIteration:
+                            break
+                    for piece in inflater.feed(chunk):
+                        size += len(piece)
+                        if size > limit:
+                            raise ListBodyTooLargeError
+                        pending += parser.feed(text.decode(piece))
+                        if len(pending) >= STREAM_BATCH:
+                            yield pending
+                            pending = []
+                for piece in inflater.finish():
+                    size += len(piece)
+                    if size > limit:
+                        raise ListBodyTooLargeError
+                    pending += parser.feed(text.decode(piece))
+                pending += parser.feed(text.decode(b"", final=True))
+                pending += parser.finish()
+                if parser.records_key is None and parser.envelope.get("results") is not None:
+                    raise ListBodyError("its results are not a list")
+                envelope.update(parser.envelope)
+                if pending:
+                    yield pending
+            finally:
+                with anyio.CancelScope(shield=True):
+                    await opening.__aexit__(None, None, None)
+        except TimeoutError:
+            raise RequestTimeoutError(
+                f"Prolific did not answer within the call deadline ({deadline:g} s, PROLIFIC_MCP_CALL_DEADLINE)"
+            ) from None
+        except ListBodyTooLargeError:
+            raise UnexpectedResponseError(
+                f"Prolific's list is larger than this server reads ({limit} bytes); raise "
+                "PROLIFIC_MCP_MAX_LIST_BODY_BYTES to read it",
+                status=200,
+            ) from None
+        except RecordTooLargeError:
+            raise UnexpectedResponseError(
+                f"Prolific returned an unexpected response: one value in its list exceeded "
+                f"{self.options.max_body_bytes} bytes (PROLIFIC_MCP_MAX_BODY_BYTES)",
+                status=200,
+            ) from None
+        except (ListBodyError, UnicodeDecodeError) as exc:
+            reason = str(exc) if isinstance(exc, ListBodyError) else "it is not UTF-8 text"
+            raise UnexpectedResponseError(
+                f"Prolific returned an unexpected response (status 200): the body is not JSON of a list ({reason})",
+                status=200,
+            ) from None
+        except UnsupportedEncodingError as exc:
+            raise UnexpectedResponseError(f"Prolific returned a body we cannot read: content encoding {exc}") from None
+        except BodyTooLargeError:
+            raise UnexpectedResponseError(
+                f"Prolific returned an unexpected response: the body exceeded {self.options.max_body_bytes} bytes "
+                "(PROLIFIC_MCP_MAX_BODY_BYTES)",
+            ) from None
+        except BudgetExhaustedError:
+            raise UnexpectedResponseError(
+                "Prolific sent more large responses at once than this server holds in memory; try again in a moment"
+            ) from None
+        except httpx.TimeoutException:
+            raise RequestTimeoutError(f"Prolific did not answer within {self.options.request_timeout:g} s") from None
+        except httpx.TransportError as exc:
+            raise NetworkError(f"could not reach Prolific ({type(exc).__name__})") from None
+        finally:
+            memory.after_body(size)
+        logger.debug("GET %s -> streamed list (%d bytes)", path, size)
 
     def _follow(self, href: str, path: str) -> tuple[str, Mapping[str, str]] | None:
         """Where `_links.next.href` points, if it is a list on our API origin (the token goes nowhere else)."""
@@ -405,33 +563,39 @@ class ProlificClient:
         failures: list[ProlificError] | None = None,
     ) -> Any:
         attempts = self.options.max_attempts if (method == "GET" if retry is None else retry) else 1
-        clock = self.options.clock
-        started = clock.now()
+        started = self.options.clock.now()
         for attempt in range(1, attempts + 1):
             try:
                 return await self._send(method, path, params)
             except (RateLimitedError, UpstreamError, NetworkError, RequestTimeoutError) as exc:
                 if failures is not None:
                     failures.append(exc)
-                retryable = not isinstance(exc, UpstreamError) or exc.status in _RETRY_STATUSES
-                if not retryable or attempt == attempts:
-                    raise
-                delay = _backoff(attempt, self.options.backoff_base, self.options.backoff_cap)
-                if isinstance(exc, RateLimitedError) and exc.retry_after is not None:
-                    delay = max(delay, exc.retry_after)
-                remaining = self.options.call_deadline - (clock.now() - started)
-                if delay >= remaining:
-                    raise  # waiting would break the call's deadline: report now, with the hint
-                notice = f"{method} {path} failed ({exc.message}); retry {attempt} of {attempts - 1} in {delay:.1f} s"
-                logger.warning("%s", notice)
-                listener = retry_listener.get()
-                if listener is not None:
-                    try:
-                        await listener(notice)
-                    except Exception:  # a listener must never break the call it observes
-                        logger.debug("retry listener failed", exc_info=True)
-                await clock.sleep(delay)
+                await self._before_retry(method, path, exc, attempt, attempts, started)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _before_retry(
+        self, method: str, path: str, exc: ProlificError, attempt: int, attempts: int, started: float
+    ) -> None:
+        """Re-raise `exc` unless it is worth another attempt within the deadline; else tell and wait."""
+        retryable = not isinstance(exc, UpstreamError) or exc.status in _RETRY_STATUSES
+        if not retryable or attempt == attempts:
+            raise exc
+        delay = _backoff(attempt, self.options.backoff_base, self.options.backoff_cap)
+        if isinstance(exc, RateLimitedError) and exc.retry_after is not None:
+            delay = max(delay, exc.retry_after)
+        clock = self.options.clock
+        remaining = self.options.call_deadline - (clock.now() - started)
+        if delay >= remaining:
+            raise exc  # waiting would break the call's deadline: report now, with the hint
+        notice = f"{method} {path} failed ({exc.message}); retry {attempt} of {attempts - 1} in {delay:.1f} s"
+        logger.warning("%s", notice)
+        listener = retry_listener.get()
+        if listener is not None:
+            try:
+                await listener(notice)
+            except Exception:  # a listener must never break the call it observes
+                logger.debug("retry listener failed", exc_info=True)
+        await clock.sleep(delay)
 
     async def _send(self, method: str, path: str, params: Mapping[str, str] | None) -> Any:
         """One request. The single place where httpx outcomes become `ProlificError`s."""
@@ -573,6 +737,22 @@ def _parse(model: type[ModelT], data: Any, what: str) -> ModelT:
         raise UnexpectedResponseError(
             f"Prolific returned a body we cannot read (status 200): {what} nested too deeply", status=200
         ) from None
+
+
+_ADAPTERS: dict[type[Any], TypeAdapter[Any]] = {}
+
+
+def _parse_rows(model: type[ModelT], rows: list[dict[str, Any]], what: str) -> list[ModelT]:
+    """Many records at once (one validator call for the lot: about twice as fast as one call per record); on a
+    surprise, record by record, to name the field that surprised us."""
+    adapter = _ADAPTERS.get(model)
+    if adapter is None:
+        adapter = _ADAPTERS[model] = TypeAdapter(list[model])  # type: ignore[valid-type]
+    try:
+        parsed: list[ModelT] = adapter.validate_python(rows)
+    except (ValidationError, RecursionError):
+        return [_parse(model, row, what) for row in rows]
+    return parsed
 
 
 def _surprise(exc: ValidationError) -> str:

@@ -209,3 +209,5 @@ class Page(Generic[ItemT]):
     raw_count: int = 0
     has_next: bool = False
     """The walk reads another page after this one (or would have, but for its `max_items`)."""
+    starts_request: bool = True
+    """The first page of an upstream response (a streamed body comes out in several pages)."""

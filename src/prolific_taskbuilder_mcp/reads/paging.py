@@ -33,29 +33,31 @@ class Window(Generic[T]):
 
 
 async def window(pages: AsyncGenerator[Page[T], None], offset: int, limit: int) -> Window[T]:
-    """Records `[offset, offset + limit)` of the walk `pages`, reading no further than needed to know whether
-    more exist."""
+    """Records `[offset, offset + limit)` of the walk `pages`.
+
+    Once the window is full it reads on to the end of the current upstream body (whose `meta.count` comes last),
+    but never asks Prolific for another page just to know whether more exist.
+    """
     result: Window[T] = Window()
     position = 0
     async with aclosing(pages) as walk:
         async for page in walk:
+            full = position >= offset + limit
+            if full and page.starts_request:
+                result.more = True  # another upstream page: records exist after the window
+                return result
             result.skipped += page.skipped
             if page.total is not None:
                 result.total = page.total
             for item in page.items:
                 if position >= offset + limit:
                     result.more = True
-                    return result
-                if position >= offset:
+                elif position >= offset:
                     result.items.append(item)
                 position += 1
             if not page.has_next:
                 if result.total is None:
                     result.total = position
-                result.more = position > offset + limit
-                return result
-            if position >= offset + limit and page.has_next:
-                result.more = True
                 return result
     return result
 

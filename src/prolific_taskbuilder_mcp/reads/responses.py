@@ -25,7 +25,7 @@ async def aggregate_responses(
     aggregator = ResponseAggregator()
     async with aclosing(client.get_responses(kind, owner_id, max_items=MAX_SUMMARISED_RESPONSES)) as pages:
         async for page in pages:
-            aggregator.add_page(page.items, page.skipped, page.total)
+            aggregator.add_page(page.items, page.skipped, page.total, new_request=page.starts_request)
             await progress(aggregator.responses, page.total, f"Read {aggregator.responses} responses")
     owner: Literal["batch", "collection"] = "batch" if kind == "batches" else "collection"
     return aggregator.result(owner, owner_id, questions)

@@ -113,8 +113,13 @@ def _responses_page(request: Request, owner_field: str, owner_id: str) -> Respon
     if isinstance(window, Response):
         return window
     start, stop, links = window
-    rows = list(generate.responses(owner_id, owner_field, owner_id, instructions, start, stop)) if instructions else []
-    return JSONResponse({"results": rows, "meta": {"count": total}, **links})
+    key = f"{owner_id}:{start}:{stop}:{total}:{json.dumps(links)}"
+    body = state.cached_body(key)
+    if body is None:
+        rows = generate.responses(owner_id, owner_field, owner_id, instructions, start, stop) if instructions else []
+        body = json.dumps({"results": list(rows), "meta": {"count": total}, **links}).encode()
+        state.cache_body(key, body)
+    return Response(body, media_type="application/json")
 
 
 async def get_batch_responses(request: Request) -> Response:
@@ -296,12 +301,14 @@ def _export_zip(state: SandboxState, kind: str, owner_id: str) -> bytes:
 
 # -- test hooks ------------------------------------------------------------------------------------
 
-_SETTABLE = frozenset({"processing_delay", "latency", "export_polls", "url_ttl", "legacy_instructions_gone"})
+_SETTABLE = frozenset(
+    {"processing_delay", "latency", "export_polls", "url_ttl", "legacy_instructions_gone", "page_size"}
+)
 
 
 async def hook_config(request: Request) -> Response:
-    """Change simulator settings: any of `_SETTABLE`, `response_counts` ({owner id: count}) and
-    `extra_batches` (a number of seed-batch copies, for load tests)."""
+    """Change simulator settings: any of `_SETTABLE`, `paging` (`ignore`, `offset`, `links`), `response_counts`
+    ({owner id: count}) and `extra_batches` (a number of seed-batch copies, for load tests)."""
     state = _state(request)
     body = await request.json()
     for key, value in body.items():
@@ -311,6 +318,8 @@ async def hook_config(request: Request) -> Response:
             state.set_response_counts({str(k): int(v) for k, v in value.items()})
         elif key == "extra_batches":
             state.add_seed_copies(int(value))
+        elif key == "paging" and value in ("ignore", "offset", "links"):
+            state.paging = value
         else:
             return JSONResponse({"error": f"unknown setting {key}"}, status_code=400)
     return JSONResponse({"ok": True})

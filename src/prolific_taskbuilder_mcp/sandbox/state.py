@@ -72,6 +72,7 @@ class SandboxState:
     callers: Counter[tuple[str, str]] = field(default_factory=Counter)
     """Authorised API requests per (token, "METHOD path")."""
     started: float = 0.0
+    _bodies: dict[str, bytes] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
@@ -100,12 +101,25 @@ class SandboxState:
             self.requests = Counter()
             self.callers = Counter()
             self.query_keys = Counter()
+            self._bodies = {}
             self.started = self.clock()
 
     @property
     def request_count(self) -> int:
         with self._lock:
             return sum(self.requests.values())
+
+    def cached_body(self, key: str) -> bytes | None:
+        """A response body generated earlier (large generated lists are served at network speed, as the
+        real API would, rather than regenerated per request)."""
+        with self._lock:
+            return self._bodies.get(key)
+
+    def cache_body(self, key: str, body: bytes) -> None:
+        with self._lock:
+            if len(body) < 1024 * 1024:
+                return  # small bodies are cheap to make again
+            self._bodies = {key: body}  # one at a time: the simulator's memory stays bounded
 
     def requests_matching(self, fragment: str) -> int:
         """API requests so far whose "METHOD path" contains `fragment`."""

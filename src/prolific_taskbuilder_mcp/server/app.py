@@ -235,6 +235,7 @@ def create_server(
         call_deadline=settings.call_deadline,
         max_attempts=settings.max_attempts,
         max_body_bytes=settings.max_body_bytes,
+        max_list_bytes=settings.max_list_body_bytes,
         backoff_base=settings.retry_backoff,
         clock=clock,
     )

@@ -11,6 +11,7 @@ import random
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, Literal
 
 from pydantic import Field
@@ -366,8 +367,12 @@ class ResponseAggregator:
         self._questions: dict[str, _Question] = {}
         self._random = random.Random(0)  # noqa: S311 - sampling, not crypto
 
-    def add_page(self, responses: list[TaskResponse], skipped: int, reported_total: int | None) -> None:
-        self.pages += 1
+    def add_page(
+        self, responses: list[TaskResponse], skipped: int, reported_total: int | None, *, new_request: bool = True
+    ) -> None:
+        """One page of records; `new_request` False for later pieces of the same upstream body."""
+        if new_request:
+            self.pages += 1
         self.skipped += skipped
         if reported_total is not None:
             self.reported_total = reported_total
@@ -401,7 +406,7 @@ class ResponseAggregator:
     def _add_rating(self, q: _Question, task: int, answer: Any) -> None:
         """Remember which category this task's answer fell in: the whole set of values chosen."""
         parts = [a for a in answer if isinstance(a, dict)] if isinstance(answer, list) else []
-        chosen = tuple(sorted({sanitize(str(a.get("value")), 100) for a in parts[:50]}))
+        chosen = tuple(sorted({_clean_value(str(a.get("value"))) for a in parts[:50]}))
         if not chosen:
             return
         if len(chosen) > 1:
@@ -432,7 +437,7 @@ class ResponseAggregator:
                     self._sample(q, str(part["explanation"]))
         elif kind == "free_text_with_unit":
             part = parts[0] if parts else {}
-            unit = sanitize(str(part.get("unit") or ""), 30)
+            unit = _clean_value(str(part.get("unit") or ""))[:30]
             try:
                 number = float(str(part.get("value")))
             except ValueError:
@@ -447,14 +452,14 @@ class ResponseAggregator:
                 size = part.get("file_size_mb")
                 if isinstance(size, int | float) and not isinstance(size, bool):
                     q.file_mb += float(size)
-                ctype = sanitize(str(part.get("content_type") or "unknown"), 60)
+                ctype = _clean_value(str(part.get("content_type") or "unknown"))[:60]
                 if ctype in q.content_types or len(q.content_types) < 50:
                     q.content_types[ctype] += 1
         elif parts:
             self._sample(q, str(parts[0].get("value", "")))
 
     def _count_value(self, q: _Question, value: str) -> None:
-        value = sanitize(value, 100)
+        value = _clean_value(value)
         if value in q.values or len(q.values) < MAX_TRACKED_VALUES:
             q.values[value] += 1
         else:
@@ -595,6 +600,13 @@ def render_summary_text(summary: ResponsesSummary) -> str:
     if not summary.responses:
         lines.append("No responses yet: participants answer once the batch is attached to a published study.")
     return "\n".join(lines)
+
+
+@lru_cache(maxsize=4096)
+def _clean_value(value: str) -> str:
+    """`sanitize(value, 100)`, remembered: across a batch's responses the same few choice values, units and
+    content types come back tens of thousands of times."""
+    return sanitize(value, 100)
 
 
 def _agreement_text(a: Agreement) -> str:

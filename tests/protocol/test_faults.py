@@ -44,7 +44,7 @@ FAULT_OUTCOMES: dict[str, tuple[Fault, list[str]]] = {
     "timeout": (Fault(kind="delay", seconds=5, times=None), ["did not answer in time"]),
     "401": (Fault(kind="status", status=401, times=None), ["rejected the API token", "PROLIFIC_TOKEN"]),
     "403": (Fault(kind="status", status=403, times=None), ["refused access"]),
-    "404": (Fault(kind="status", status=404, times=None), ["404", "Check the id"]),
+    "404": (Fault(kind="status", status=404, times=None), ["404", "Check the"]),
 }
 
 

@@ -134,9 +134,16 @@ class ExportJob(_Tolerant):
 
 class ImportJob(_Tolerant):
     import_id: str | None = None
+    type: str | None = None
     status: str | None = None
     filename: str | None = None
     created_at: str | None = None
+    updated_at: str | None = None
+    processing_started_at: str | None = None
+    processed_offset: int | None = None
+    written_count: int | None = None
+    duplicate_seen_count: int | None = None
+    rejected_seen_count: int | None = None
     accepted_count: int | None = None
     duplicate_count: int | None = None
     rejected_count: int | None = None
@@ -153,6 +160,7 @@ class Dataset(_Tolerant):
     schema_version: int | None = None
     status: str | None = None
     filename: str | None = None
+    has_predetermined_grouping_id: bool | None = None
     schema_: dict[str, Any] | None = Field(default=None, alias="schema")
     imports: list[ImportJob] | None = None
 

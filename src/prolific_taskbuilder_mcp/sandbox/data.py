@@ -436,6 +436,10 @@ V3_ERROR_DATASET_ID = "7c1e9a52-4b3d-4e8f-9a26-5d0b8c3f1e75"
 V3_UNINITIALISED_DATASET_ID = "5e0c1f7a-2b3d-4c5e-8f9a-0b1c2d3e4f50"
 V4_FAILED_DATASET_ID = "0193d2a1-7b2c-7d3e-8f4a-5b6c7d8e9f01"
 V4_PENDING_DATASET_ID = "0193d2a1-7b2c-7d3e-8f4a-5b6c7d8e9f02"
+V4_COMPLETE_THEN_FAILED_DATASET_ID = "0193d2a1-7b2c-7d3e-8f4a-5b6c7d8e9f03"
+"""40 datapoints from a complete import, then a newer re-upload that failed (listed oldest first)."""
+V4_ONLY_PARTIAL_DATASET_ID = "0193d2a1-7b2c-7d3e-8f4a-5b6c7d8e9f04"
+"""One partial import and nothing complete: whether setup accepts it is not documented."""
 
 _PROMPT_SCHEMA = {
     "strict": False,
@@ -560,6 +564,58 @@ DATASETS: tuple[dict[str, Any], ...] = (
                 "failed",
                 "clips.jsonl",
                 reason="The file is not valid JSONL: line 1 is not a JSON object.",
+            )
+        ],
+    },
+    {
+        "id": V4_COMPLETE_THEN_FAILED_DATASET_ID,
+        "name": "Chat transcripts (re-upload failed)",
+        "created_at": "2026-11-01T09:00:00.000Z",
+        "created_by": USER_ID,
+        "workspace_id": WORKSPACE_ID,
+        "total_datapoint_count": 40,
+        "schema_version": 4,
+        "schema": _PROMPT_SCHEMA,
+        "imports": [
+            _import(
+                V4_COMPLETE_THEN_FAILED_DATASET_ID,
+                "0193d2a1-7b2c-7d3e-8f4a-5b6c7d8e9f31",
+                "complete",
+                "transcripts.jsonl",
+                accepted_count=40,
+                created_at="2026-11-01T09:05:00.000Z",
+                updated_at="2026-11-01T09:06:00.000Z",
+            ),
+            _import(
+                V4_COMPLETE_THEN_FAILED_DATASET_ID,
+                "0193d2a1-7b2c-7d3e-8f4a-5b6c7d8e9f32",
+                "failed",
+                "transcripts-v2.jsonl",
+                reason="The file is not valid JSONL: line 3 is not a JSON object.",
+                created_at="2026-11-20T14:00:00.000Z",
+                updated_at="2026-11-20T14:00:09.000Z",
+            ),
+        ],
+    },
+    {
+        "id": V4_ONLY_PARTIAL_DATASET_ID,
+        "name": "Image captions (partial)",
+        "created_at": "2026-11-15T10:00:00.000Z",
+        "created_by": USER_ID,
+        "workspace_id": WORKSPACE_ID,
+        "total_datapoint_count": 95,
+        "schema_version": 4,
+        "schema": _PROMPT_SCHEMA,
+        "imports": [
+            _import(
+                V4_ONLY_PARTIAL_DATASET_ID,
+                "0193d2a1-7b2c-7d3e-8f4a-5b6c7d8e9f41",
+                "partial",
+                "captions.jsonl",
+                accepted_count=95,
+                rejected_count=5,
+                errors=[{"record_index": 4, "field": "prompt", "reason": "missing value"}],
+                created_at="2026-11-15T10:01:00.000Z",
             )
         ],
     },

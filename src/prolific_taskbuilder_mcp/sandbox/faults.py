@@ -26,7 +26,7 @@ def fault_response(fault: Fault, authorization: str | None = None) -> Response |
     echo = f" Token not allowed here: {authorization}" if fault.echo_authorization and authorization else ""
     if fault.kind == "status":
         headers = {"Retry-After": fault.retry_after} if fault.retry_after is not None else None
-        return error_response(fault.status, f"Injected fault {fault.status}.{echo}", headers)
+        return error_response(fault.status, f"{fault.detail or f'Injected fault {fault.status}.'}{echo}", headers)
     if fault.kind == "html":
         page = f"<html><body><h1>{fault.status} Bad Gateway</h1><p>nginx{echo}</p></body></html>"
         return Response(page, status_code=fault.status, media_type="text/html")

@@ -27,6 +27,8 @@ class Fault:
     times: int | None = 1
     """How many requests it applies to; None: until cleared."""
     path: str | None = None
+    detail: str | None = None
+    """The error body's `detail` for a status fault (default: "Injected fault <status>.")."""
     echo_authorization: bool = False
     """The error body repeats the request's Authorization header, as a proxy or a WAF in front of Prolific can."""
 

@@ -170,7 +170,7 @@ async def test_a_missing_batch_id_says_it_is_required(sandbox: InProcessSandbox,
     ("fault", "phrases"),
     [
         (Fault(kind="status", status=403), ["refused access", "403"]),
-        (Fault(kind="status", status=404), ["No batch", "404", "Check the id"]),
+        (Fault(kind="status", status=404), ["No batch", "404", "Check the"]),
         (Fault(kind="status", status=429, retry_after="120", times=None), ["rate limiting", "Wait 120 s"]),
         (Fault(kind="status", status=500), ["server error (500)", "try again"]),
         (Fault(kind="html", status=502, times=None), ["server error (502)"]),

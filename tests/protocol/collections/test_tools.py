@@ -10,7 +10,9 @@ import pytest
 from mcp import Client
 
 from prolific_taskbuilder_mcp.sandbox import data
+from prolific_taskbuilder_mcp.sandbox.state import Fault
 from tests.protocol.helpers import call_error, call_ok
+from tests.support.simulator import InProcessSandbox
 
 pytestmark = pytest.mark.anyio
 
@@ -61,3 +63,38 @@ async def test_export_collection_waits_until_complete(client: Client) -> None:
     assert out["owner"] == "collection"
     assert out["status"] == "complete"
     assert out["url"]
+
+
+GATE = "You do not currently have permission to access to this feature."
+"""Prolific's answer when collections are not enabled for the account (a 404 in Prolific's CLI tests)."""
+
+
+@pytest.mark.parametrize("status", [404, 403])
+async def test_the_collections_feature_gate_is_explained_as_early_access(
+    client: Client, sandbox: InProcessSandbox, status: int
+) -> None:
+    sandbox.state.add_fault(Fault(kind="status", status=status, detail=GATE, times=None, path="/collections"))
+    text = await call_error(client, "list_collections", {"workspace_id": data.WORKSPACE_ID})
+    assert "early access" in text
+    assert GATE in text  # Prolific's own words, kept
+    assert "workspace" in text
+    assert "No workspace" not in text
+
+
+async def test_a_404_keeps_prolifics_detail_and_advice_fits_the_kind_of_id(client: Client) -> None:
+    missing = "0193d2a1-0000-7000-8000-00000000dead"
+    text = await call_error(client, "get_collection", {"collection_id": missing})
+    assert "Prolific said: Collection not found." in text
+    assert "collection id" in text
+    assert "batch's workspace" not in text
+
+
+def test_404_advice_per_kind_of_id() -> None:
+    from prolific_taskbuilder_mcp.client import NotFoundError
+    from prolific_taskbuilder_mcp.errors import explain
+
+    gone = NotFoundError("not found", status=404, detail="Not found.")
+    assert "list_workspaces" in explain(gone, "workspace", "6278acb09062db3b35bcbeb0")
+    assert "dataset id" in explain(gone, "dataset", "x")
+    assert "export ids expire" in explain(gone, "export", "x")
+    assert all("Prolific said: Not found." in explain(gone, kind, "x") for kind in ("batch", "workspace", "export"))

@@ -45,3 +45,30 @@ async def test_import_errors_are_listed(client: Client) -> None:
     assert "prompt:text" in out["schema_fields"][0]
     failed_text, _ = await call_ok(client, "get_dataset", {"dataset_id": data.V4_FAILED_DATASET_ID})
     assert "not valid JSONL" in failed_text
+
+
+async def test_a_complete_import_makes_a_v4_dataset_ready_whatever_came_after(client: Client) -> None:
+    text, out = await call_ok(client, "get_dataset", {"dataset_id": data.V4_COMPLETE_THEN_FAILED_DATASET_ID})
+    assert out["ready_for_setup"] is True
+    assert out["status"] == "failed"  # the newest import (listed last upstream): reported beside the readiness
+    assert [job["status"] for job in out["imports"]] == ["failed", "complete"]  # newest first
+    assert "Ready for setup: 1 import complete" in text
+    assert 'The newest import ("transcripts-v2.jsonl") failed' in text
+
+
+async def test_a_partial_import_alone_is_partial_never_usable(client: Client) -> None:
+    text, out = await call_ok(client, "get_dataset", {"dataset_id": data.V4_ONLY_PARTIAL_DATASET_ID})
+    assert out["ready_for_setup"] is None
+    assert "usable" not in text.lower()
+    assert "accepted 95 records and rejected 5" in text
+    assert "not documented" in text
+
+
+async def test_schema_strictness_labels_and_import_progress_are_shown(client: Client) -> None:
+    text, out = await call_ok(client, "get_dataset", {"dataset_id": data.SURVEY_DATASET_ID})
+    assert out["schema_strict"] is True
+    assert 'message:text "Customer message"' in out["schema_fields"]
+    assert "(strict: records missing a field are rejected)" in text
+    running, out = await call_ok(client, "get_dataset", {"dataset_id": data.V4_PENDING_DATASET_ID})
+    assert out["imports"][1]["progress"] == "read 120, written 0"
+    assert "progress: read 120, written 0; last update" in running

@@ -204,3 +204,59 @@ def test_counts_and_types_read_as_english() -> None:
         "an array",
         "a null",
     ]
+
+
+def test_a_layout_keeps_what_researchers_set_and_numbers_body_pages_only() -> None:
+    from prolific_taskbuilder_mcp.summaries.instructions import from_layout, render_instructions_text
+
+    def page(position: str | None, *items: dict[str, object]) -> dict[str, object]:
+        body: dict[str, object] = {"rows": [{"columns": [{"items": list(items)}]}]}
+        return {**body, "display_position": position} if position else body
+
+    layout = [
+        page("intro", {"type": "rich_text", "content": "<p>Welcome</p>"}),
+        page(
+            None,
+            {
+                "id": "q1",
+                "type": "multiple_choice_with_free_text",
+                "description": "Feeling?",
+                "answer_limit": 1,
+                "options": [
+                    {"label": "Fine", "value": "fine", "heading": "Why fine?"},
+                    {"label": "None of these", "value": "none", "heading": "Say more", "exclusive": True},
+                ],
+            },
+        ),
+        page(
+            "body",
+            {
+                "id": "q2",
+                "type": "free_text_with_unit",
+                "description": "Temperature?",
+                "unit_options": [
+                    {"label": "°C", "value": "celsius", "validation": {"type": "number", "min": -30, "max": 50}},
+                    {"label": "°F", "value": "fahrenheit", "validation": {"type": "number", "min": -22, "max": 122}},
+                ],
+                "default_unit": "celsius",
+                "unit_position": "prefix",
+                "placeholder_text_input": "e.g. 21",
+            },
+            {"id": "q3", "type": "free_text", "description": "Why?", "validation": {"type": "string", "min": 10}},
+        ),
+        page("outro", {"type": "rich_text", "content": "<p>Thanks</p>"}),
+    ]
+    summary = from_layout("b", layout)
+    feeling, temperature, why = summary.questions
+    assert [q.page for q in summary.questions] == [1, 2, 2]  # the intro page is not question page 1
+    assert feeling.options[0].heading == "Why fine?"
+    assert feeling.options[1].exclusive is True
+    assert temperature.unit_labels == ["°C", "°F"]
+    assert temperature.unit_position == "prefix"
+    assert temperature.limits == "°C -30-50, °F -22-122"
+    assert temperature.placeholder == "e.g. 21"
+    assert why.limits == "at least 10 characters"
+    text = render_instructions_text(summary)
+    assert '[box: "Say more"] [exclusive]' in text
+    assert "units: °C=celsius, °F=fahrenheit, picker prefix, default celsius" in text
+    assert summary.content_blocks == 2

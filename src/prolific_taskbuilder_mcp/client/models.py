@@ -84,6 +84,9 @@ class Instruction(_Tolerant):
     options: list[dict[str, Any]] | None = None
     unit_options: list[dict[str, Any]] | None = None
     default_unit: str | None = None
+    unit_position: str | None = None
+    placeholder_text_input: str | None = None
+    validation: dict[str, Any] | None = None
     accepted_file_types: list[str] | None = None
     max_file_size_mb: float | None = None
     min_file_count: int | None = None

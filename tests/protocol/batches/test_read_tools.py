@@ -187,8 +187,8 @@ async def test_instructions_are_read_from_the_layout(client: Client) -> None:
     assert out["dataset_fields"] == ["message", "reply"]
     assert out["content_blocks"] == 1
     first = out["questions"][0]
-    assert first["options"][0] == {"value": "yes", "label": "Yes"}
-    assert first["page"] == 2
+    assert first["options"][0] == {"value": "yes", "label": "Yes", "heading": None, "exclusive": False}
+    assert first["page"] == 1  # the intro page (display_position "intro") is not a question page
     assert "pick any" in text
     assert "units: seconds, minutes" in text
     assert ".png .jpg .pdf" in text

@@ -15,7 +15,7 @@ from mcp import Client
 
 from prolific_taskbuilder_mcp.sandbox import data
 from tests.protocol.helpers import SURVEY, call_ok
-from tests.support.simulator import InProcessSandbox
+from tests.support.simulator import InProcessSandbox, server_for
 
 pytestmark = pytest.mark.anyio
 
@@ -39,3 +39,23 @@ async def test_every_tool_result_stays_bounded_on_a_huge_account(ws_client: Clie
     _, listed = await call_ok(ws_client, "list_batches", {"limit": 50})
     assert listed["incomplete"] is True
     assert listed["next_cursor"] is not None
+
+
+async def test_a_summary_reads_an_unpaged_body_larger_than_the_single_object_limit(sandbox: InProcessSandbox) -> None:
+    """30,000 responses in one body (about 19 MB, past the 10 MiB limit that still guards single objects)."""
+    sandbox.state.response_counts[data.READY_BATCH_ID] = 30_000
+    async with Client(server_for(sandbox)) as client:
+        _, out = await call_ok(client, "summarize_batch_responses", {"batch_id": data.READY_BATCH_ID})
+    assert out["responses"] == out["reported_total"] == 30_000
+    assert out["pages_read"] == 1
+    assert sandbox.state.requests_matching("/responses") == 1
+
+
+async def test_a_list_body_over_its_own_limit_names_the_setting(sandbox: InProcessSandbox) -> None:
+    sandbox.state.response_counts[data.READY_BATCH_ID] = 5_000
+    async with Client(server_for(sandbox, max_list_body_bytes=1024 * 1024)) as client:
+        result = await client.call_tool("summarize_batch_responses", {"batch_id": data.READY_BATCH_ID})
+    assert result.is_error is True
+    text = result.content[0].text  # type: ignore[union-attr]
+    assert "PROLIFIC_MCP_MAX_LIST_BODY_BYTES" in text
+    assert "Try again later" not in text

@@ -22,7 +22,9 @@ README = (Path(__file__).parents[2] / "README.md").read_text()
 ENDPOINT = re.compile(r"`((?:GET|POST|PUT|PATCH|DELETE) [^`]+)`")
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 OBJECT_ID = re.compile(r"\b[0-9a-f]{24}\b")
-LEGACY_VARIANTS = {  # batch tools whose calls differ for a legacy batch (no layout): same tool, other batch
+LEGACY_VARIANTS: dict[
+    str, dict[str, object]
+] = {  # batch tools whose calls differ for a legacy batch (no layout): same tool, other batch
     "get_batch_instructions": {"batch_id": data.PROCESSING_BATCH_ID},
     "get_batch_responses": {"batch_id": data.PROCESSING_BATCH_ID, "limit": 5},
     "summarize_batch_responses": {"batch_id": data.PROCESSING_BATCH_ID},

@@ -59,6 +59,7 @@ from .models import (
     Instruction,
     Page,
     Report,
+    ResponseDigest,
     TaskResponse,
     User,
     Workspace,
@@ -258,6 +259,13 @@ class ProlificClient:
         """GET /batches/{id}/responses or /collections/{id}/responses, walked page by page (see `walk`)."""
         path = _path("data-collection", kind, owner_id, "responses")
         return self.walk(TaskResponse, path, {}, max_items=max_items)
+
+    def get_response_digests(
+        self, kind: OwnerKind, owner_id: str, *, max_items: int | None = None
+    ) -> AsyncGenerator[Page[ResponseDigest], None]:
+        """As `get_responses`, each record read only as far as an aggregate needs (`ResponseDigest`)."""
+        path = _path("data-collection", kind, owner_id, "responses")
+        return self.walk(ResponseDigest, path, {}, max_items=max_items)
 
     async def walk(
         self,

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+from json.scanner import make_scanner
 from typing import Any
 
 RESULT_KEYS = ("results", "responses")
@@ -35,6 +36,7 @@ class ListBodyParser:
     def __init__(self, max_record_chars: int) -> None:
         self._max_record = max_record_chars
         self._decoder = json.JSONDecoder()
+        self._scan = make_scanner(self._decoder)  # type: ignore[arg-type]  # what raw_decode calls, unwrapped
         self._buf = ""
         self._pos = 0
         self._retry_at = 0
@@ -72,8 +74,37 @@ class ListBodyParser:
         self._pos = _SPACE.match(self._buf, self._pos).end()  # type: ignore[union-attr]
         return self._pos < len(self._buf)
 
+    def _elements(self, records: list[Any]) -> None:
+        """The common case, in one tight loop: object after object of the records array, each followed by a
+        comma. Leaves at anything else (the array's end, an incomplete record, a surprise) for `_step`."""
+        buf, scan, space = self._buf, self._scan, _SPACE.match
+        pos, end = self._pos, len(buf)
+        while True:
+            pos = space(buf, pos).end()  # type: ignore[union-attr]
+            if pos >= end or buf[pos] != "{":
+                break
+            try:
+                record, after = scan(buf, pos)
+            except (StopIteration, json.JSONDecodeError):
+                break  # incomplete (or malformed): `_step` decides
+            except RecursionError:
+                raise ListBodyError("its JSON is nested too deeply") from None
+            after = space(buf, after).end()  # type: ignore[union-attr]
+            if after >= end or buf[after] not in ",]":
+                break  # `_step` re-reads this record and decides what follows
+            records.append(record)
+            if buf[after] == "]":
+                pos = after
+                self._state = "after_element"
+                break
+            pos = after + 1
+            self._state = "element"
+        self._pos = pos
+
     def _step(self, records: list[Any], final: bool) -> bool:
         """One transition; False when more text is needed (or the body is done)."""
+        if self._state in ("first_element", "element"):
+            self._elements(records)
         if not self._skip_space():
             return False
         char = self._buf[self._pos]

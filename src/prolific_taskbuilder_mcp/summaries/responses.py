@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from ..client.models import TaskResponse
+from ..client.models import ResponseDigest, TaskResponse
 from .base import Summary
 from .instructions import Question
 from .text import clip, html_to_text, iso, parse_time, quoted, sanitize
@@ -368,7 +368,12 @@ class ResponseAggregator:
         self._random = random.Random(0)  # noqa: S311 - sampling, not crypto
 
     def add_page(
-        self, responses: list[TaskResponse], skipped: int, reported_total: int | None, *, new_request: bool = True
+        self,
+        responses: list[ResponseDigest] | list[TaskResponse],
+        skipped: int,
+        reported_total: int | None,
+        *,
+        new_request: bool = True,
     ) -> None:
         """One page of records; `new_request` False for later pieces of the same upstream body."""
         if new_request:
@@ -379,7 +384,7 @@ class ResponseAggregator:
         for response in responses:
             self.add(response)
 
-    def add(self, r: TaskResponse) -> None:
+    def add(self, r: ResponseDigest | TaskResponse) -> None:
         self.responses += 1
         if r.participant_id:
             self._participants.add(hash(r.participant_id))

@@ -60,13 +60,13 @@ def explain(exc: ProlificError, what: str = "resource", ident: str | None = None
     if isinstance(exc, UnauthorizedError):
         if per_user:
             return (
-                "Prolific rejected your API token (401): it is missing, wrong or revoked. Create a new token in "
-                "the Prolific app (Settings > API tokens) and put it in the X-Prolific-Token header your MCP client "
-                "sends to this server."
+                f"Prolific rejected your API token (401): it is missing, wrong or revoked.{detail} Create a new "
+                "token in the Prolific app (Settings > API tokens) and put it in the X-Prolific-Token header your MCP "
+                "client sends to this server."
             )
         return (
-            "Prolific rejected the API token (401): it is missing, wrong or revoked. Create a new token in "
-            "the Prolific app (Settings > API tokens), set PROLIFIC_TOKEN to it and restart this server."
+            f"Prolific rejected the API token (401): it is missing, wrong or revoked.{detail} Create a new token "
+            "in the Prolific app (Settings > API tokens), set PROLIFIC_TOKEN to it and restart this server."
         )
     if _feature_gate(exc):
         return (

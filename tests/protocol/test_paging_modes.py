@@ -16,6 +16,7 @@ from mcp_types import PromptReference
 
 from prolific_taskbuilder_mcp.sandbox import data
 
+from ..support.calls import TOOL_CALLS
 from ..support.simulator import InProcessSandbox, new_sandbox, server_for
 from .helpers import SURVEY, call_ok, survey_records
 
@@ -122,3 +123,9 @@ async def test_completions_suggest_batches_from_the_first_page(client: Client) -
     result = await client.complete(PromptReference(name="troubleshoot_batch"), {"name": "batch_id", "value": "0000"})
     assert 1 <= len(result.completion.values) <= 20
     assert all(value.startswith("0000") for value in result.completion.values)
+
+
+@pytest.mark.parametrize("tool", sorted(TOOL_CALLS))
+async def test_every_read_tool_answers_in_this_mode(client: Client, tool: str) -> None:
+    """Tools that read no list are unaffected by paging; this holds every tool to it in every mode."""
+    await call_ok(client, tool, TOOL_CALLS[tool])

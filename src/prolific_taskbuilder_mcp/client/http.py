@@ -13,9 +13,9 @@ import random
 import re
 import threading
 import time
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator, Iterator, Mapping
 from concurrent.futures import Future
-from contextlib import aclosing
+from contextlib import aclosing, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, TypeVar
@@ -352,9 +352,9 @@ class ProlificClient:
     async def _stream_once(
         self, path: str, params: Mapping[str, str], envelope: dict[str, Any], started: float
     ) -> AsyncGenerator[list[Any], None]:
-        """One request of a list body, parsed as it streams in. The single place where httpx outcomes of a
-        streamed list become `ProlificError`s. The call deadline bounds every wait (each one in its own cancel
-        scope: none spans a `yield`)."""
+        """One request of a list body, parsed as it streams in. Failures leave as `ProlificError`s (through
+        `_translated`, as for `_send`). The call deadline bounds every wait (each one in its own cancel scope:
+        none spans a `yield`)."""
         deadline, limit = self.options.call_deadline, self.options.max_list_bytes
 
         def remaining() -> float:
@@ -362,55 +362,51 @@ class ProlificClient:
 
         size = 0
         try:
-            http = await self._http()
-            if self._auth is None:
-                raise UnauthorizedError("no Prolific API token was given for this request", status=None)
-            opening = http.stream("GET", path, params=params, auth=self._auth)
-            with anyio.fail_after(remaining()):
-                response = await opening.__aenter__()
-            try:
-                if response.is_stream_consumed:  # a transport that read the body already (test doubles do)
-                    raw, encoding = _one_chunk(response.content), None
-                else:
-                    raw, encoding = response.aiter_raw(), response.headers.get("content-encoding")
-                if response.status_code >= 300:
-                    with anyio.fail_after(remaining()):
-                        body = await read_body(raw, encoding, self.options.max_body_bytes, self._budget)
-                    raise _error_for(response.status_code, response.headers, body, self._redactor)
-                inflater = Inflater.for_encoding(encoding)
-                text = codecs.getincrementaldecoder("utf-8")()
-                parser = ListBodyParser(max_record_chars=self.options.max_body_bytes)
-                pending: list[Any] = []
-                chunks = raw.__aiter__()
-                while True:
-                    with anyio.fail_after(remaining()):
-                        try:
-                            chunk = await chunks.__anext__()
-                        except StopAsyncIteration:
-                            break
-                    for piece in inflater.feed(chunk):
+            with self._translated():
+                http = await self._http()
+                opening = http.stream("GET", path, params=params, auth=self._credentials())
+                with anyio.fail_after(remaining()):
+                    response = await opening.__aenter__()
+                try:
+                    raw, encoding = _raw_body(response)
+                    if response.status_code >= 300:
+                        with anyio.fail_after(remaining()):
+                            body = await read_body(raw, encoding, self.options.max_body_bytes, self._budget)
+                        raise _error_for(response.status_code, response.headers, body, self._redactor)
+                    inflater = Inflater.for_encoding(encoding)
+                    text = codecs.getincrementaldecoder("utf-8")()
+                    parser = ListBodyParser(max_record_chars=self.options.max_body_bytes)
+                    pending: list[Any] = []
+                    chunks = raw.__aiter__()
+                    while True:
+                        with anyio.fail_after(remaining()):
+                            try:
+                                chunk = await chunks.__anext__()
+                            except StopAsyncIteration:
+                                break
+                        for piece in inflater.feed(chunk):
+                            size += len(piece)
+                            if size > limit:
+                                raise ListBodyTooLargeError
+                            pending += parser.feed(text.decode(piece))
+                            if len(pending) >= STREAM_BATCH:
+                                yield pending
+                                pending = []
+                    for piece in inflater.finish():
                         size += len(piece)
                         if size > limit:
                             raise ListBodyTooLargeError
                         pending += parser.feed(text.decode(piece))
-                        if len(pending) >= STREAM_BATCH:
-                            yield pending
-                            pending = []
-                for piece in inflater.finish():
-                    size += len(piece)
-                    if size > limit:
-                        raise ListBodyTooLargeError
-                    pending += parser.feed(text.decode(piece))
-                pending += parser.feed(text.decode(b"", final=True))
-                pending += parser.finish()
-                if parser.records_key is None and parser.envelope.get("results") is not None:
-                    raise ListBodyError("its results are not a list")
-                envelope.update(parser.envelope)
-                if pending:
-                    yield pending
-            finally:
-                with anyio.CancelScope(shield=True):
-                    await opening.__aexit__(None, None, None)
+                    pending += parser.feed(text.decode(b"", final=True))
+                    pending += parser.finish()
+                    if parser.records_key is None and parser.envelope.get("results") is not None:
+                        raise ListBodyError("its results are not a list")
+                    envelope.update(parser.envelope)
+                    if pending:
+                        yield pending
+                finally:
+                    with anyio.CancelScope(shield=True):
+                        await opening.__aexit__(None, None, None)
         except TimeoutError:
             raise RequestTimeoutError(
                 f"Prolific did not answer within the call deadline ({deadline:g} s, PROLIFIC_MCP_CALL_DEADLINE)"
@@ -433,24 +429,39 @@ class ProlificClient:
                 f"Prolific returned an unexpected response (status 200): the body is not JSON of a list ({reason})",
                 status=200,
             ) from None
-        except UnsupportedEncodingError as exc:
-            raise UnexpectedResponseError(f"Prolific returned a body we cannot read: content encoding {exc}") from None
+        finally:
+            memory.after_body(size)
+        logger.debug("GET %s -> streamed list (%d bytes)", path, size)
+
+    def _credentials(self) -> httpx.Auth:
+        if self._auth is None:
+            raise UnauthorizedError("no Prolific API token was given for this request", status=None)
+        return self._auth
+
+    @contextmanager
+    def _translated(self) -> Iterator[None]:
+        """Where httpx outcomes and body limits become `ProlificError`s, for single bodies and streamed lists."""
+        try:
+            yield
         except BodyTooLargeError:
+            memory.after_body(self.options.max_body_bytes)
             raise UnexpectedResponseError(
                 f"Prolific returned an unexpected response: the body exceeded {self.options.max_body_bytes} bytes "
                 "(PROLIFIC_MCP_MAX_BODY_BYTES)",
             ) from None
         except BudgetExhaustedError:
             raise UnexpectedResponseError(
-                "Prolific sent more large responses at once than this server holds in memory; try again in a moment"
+                "Prolific sent more large responses at once than this server holds in memory "
+                f"({self._budget.limit} bytes in all); try again in a moment",
+            ) from None
+        except UnsupportedEncodingError as exc:
+            raise UnexpectedResponseError(
+                f"Prolific returned a body we cannot read: content encoding {exc}", status=None
             ) from None
         except httpx.TimeoutException:
             raise RequestTimeoutError(f"Prolific did not answer within {self.options.request_timeout:g} s") from None
         except httpx.TransportError as exc:
             raise NetworkError(f"could not reach Prolific ({type(exc).__name__})") from None
-        finally:
-            memory.after_body(size)
-        logger.debug("GET %s -> streamed list (%d bytes)", path, size)
 
     def _follow(self, href: str, path: str) -> tuple[str, Mapping[str, str]] | None:
         """Where `_links.next.href` points, if it is a list on our API origin (the token goes nowhere else)."""
@@ -608,36 +619,12 @@ class ProlificClient:
     async def _send(self, method: str, path: str, params: Mapping[str, str] | None) -> Any:
         """One request. The single place where httpx outcomes become `ProlificError`s."""
         started = time.perf_counter()
-        try:
+        with self._translated():
             http = await self._http()
-            if self._auth is None:
-                raise UnauthorizedError("no Prolific API token was given for this request", status=None)
-            async with http.stream(method, path, params=params, auth=self._auth) as response:
-                if response.is_stream_consumed:  # a transport that read the body already (test doubles do)
-                    raw, encoding = _one_chunk(response.content), None
-                else:
-                    raw, encoding = response.aiter_raw(), response.headers.get("content-encoding")
+            async with http.stream(method, path, params=params, auth=self._credentials()) as response:
+                raw, encoding = _raw_body(response)
                 body = await read_body(raw, encoding, self.options.max_body_bytes, self._budget)
             memory.after_body(len(body))
-        except BodyTooLargeError:
-            memory.after_body(self.options.max_body_bytes)
-            raise UnexpectedResponseError(
-                f"Prolific returned an unexpected response: the body exceeded {self.options.max_body_bytes} bytes "
-                "(PROLIFIC_MCP_MAX_BODY_BYTES)",
-            ) from None
-        except BudgetExhaustedError:
-            raise UnexpectedResponseError(
-                "Prolific sent more large responses at once than this server holds in memory "
-                f"({self._budget.limit} bytes in all); try again in a moment",
-            ) from None
-        except UnsupportedEncodingError as exc:
-            raise UnexpectedResponseError(
-                f"Prolific returned a body we cannot read: content encoding {exc}", status=None
-            ) from None
-        except httpx.TimeoutException:
-            raise RequestTimeoutError(f"Prolific did not answer within {self.options.request_timeout:g} s") from None
-        except httpx.TransportError as exc:
-            raise NetworkError(f"could not reach Prolific ({type(exc).__name__})") from None
         logger.debug(
             "%s %s -> %d (%d bytes, %.0f ms)",
             method,
@@ -684,6 +671,13 @@ def _in_thread(build: Callable[[], T]) -> Future[T]:
 
 async def _one_chunk(data: bytes) -> AsyncIterator[bytes]:
     yield data
+
+
+def _raw_body(response: httpx.Response) -> tuple[AsyncIterator[bytes], str | None]:
+    """The body's raw bytes as they arrive, and their content encoding."""
+    if response.is_stream_consumed:  # a transport that read the body already (test doubles do)
+        return _one_chunk(response.content), None
+    return response.aiter_raw(), response.headers.get("content-encoding")
 
 
 def _done(value: T) -> Future[T]:

@@ -12,6 +12,7 @@ INSPECTOR := $(INSPECTOR_DIR)/node_modules/.bin/mcp-inspector
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || (echo "Python 3.11+ is required" >&2; exit 1)
+	@echo "First run: creating $(VENV) and installing the dependencies (about 30 s; later runs skip this)..." >&2
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'

@@ -25,7 +25,7 @@ async def _demo_preview(settings: Settings, url: str) -> None:
     """Call get_batch once through a real MCP client and show the result exactly as a client gets it."""
     from mcp import Client
 
-    from .sandbox import READY_BATCH_ID
+    from .sandbox import PROCESSING_BATCH_ID, READY_BATCH_ID
     from .server import create_server
 
     async with Client(create_server(settings)) as client:
@@ -38,7 +38,9 @@ async def _demo_preview(settings: Settings, url: str) -> None:
     sys.stderr.write(
         f"\nConnect a client to {url} (Streamable HTTP), e.g.\n"
         f"  claude mcp add --transport http prolific-demo {url}\n"
-        "or, for stdio clients, run: prolific-taskbuilder-mcp --demo\n" + "\n"
+        "or, for stdio clients, run: prolific-taskbuilder-mcp --demo\n"
+        f'Then ask your assistant: "Is batch {PROCESSING_BATCH_ID} ready?" It is PROCESSING until about 30 s after '
+        "it is first looked at; wait_for_batch shows the wait.\n\n"
     )
 
 

@@ -20,7 +20,7 @@ DEMO_BATCHES: dict[str, str] = {
     SEED_BATCH_ID: "UNINITIALISED, the reference page's own example",
     READY_BATCH_ID: "READY, two datasets, a page layout, 312 responses",
     SURVEY_BATCH_ID: "READY survey, every question type, 2,400 responses",
-    PROCESSING_BATCH_ID: "PROCESSING, turns READY after a delay",
+    PROCESSING_BATCH_ID: "PROCESSING: ask whether it is ready (it turns READY about 30 s after you first look)",
     ERROR_BATCH_ID: "ERROR, setup failed",
     NO_DETAILS_BATCH_ID: "UNINITIALISED, task_details is null",
 }

@@ -46,6 +46,10 @@ class SandboxState:
     """More accepted tokens (other users of a per-user-token server)."""
     processing_delay: float = 20.0
     """Seconds after start (or reset) at which the PROCESSING batch becomes READY."""
+    ready_after_first_look: bool = False
+    """Count `processing_delay` from the first time the PROCESSING batch is read, not from start (the demo: the
+    batch is PROCESSING when a user first asks about it, however long after start-up that is)."""
+    first_look: float | None = None
     latency: float = 0.0
     """Seconds added to every API response (to simulate a distant upstream)."""
     clock: Callable[[], float] = time.monotonic
@@ -105,6 +109,7 @@ class SandboxState:
             self.query_keys = Counter()
             self._bodies = {}
             self.started = self.clock()
+            self.first_look = None
 
     @property
     def request_count(self) -> int:
@@ -162,10 +167,13 @@ class SandboxState:
             batch = self.batches.get(batch_id)
             if batch is None:
                 return None
+            if batch_id == data.PROCESSING_BATCH_ID and self.first_look is None:
+                self.first_look = self.clock()
+            since = self.first_look if self.ready_after_first_look and self.first_look is not None else self.started
             if (
                 batch_id == data.PROCESSING_BATCH_ID
                 and batch["status"] == "PROCESSING"
-                and self.clock() - self.started >= self.processing_delay
+                and self.clock() - since >= self.processing_delay
             ):
                 batch.update(data.PROCESSING_BATCH_WHEN_READY)
             return copy.deepcopy(batch)

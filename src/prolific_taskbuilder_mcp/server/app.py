@@ -38,7 +38,7 @@ from ..ids import describe_value
 from ..redaction import Redactor
 from ..sdk import add_request_handler
 from .completions import completion_handler
-from .schemas import build_tools
+from .schemas import build_tools, with_wait_limit
 from .toolsets import Toolset, select
 
 logger = logging.getLogger(__name__)
@@ -54,6 +54,7 @@ INSTRUCTIONS = (
 )
 
 DEMO_TOKEN = SecretStr("demo-token")
+DEMO_PROCESSING_SECONDS = 30.0
 
 TransportFactory = Callable[[], httpx.AsyncBaseTransport]
 
@@ -61,7 +62,9 @@ TransportFactory = Callable[[], httpx.AsyncBaseTransport]
 def _demo_transport() -> httpx.AsyncBaseTransport:
     from ..sandbox import SandboxState, create_app  # imported only in demo mode
 
-    return httpx.ASGITransport(app=create_app(SandboxState(token=None)))
+    # The "is my batch ready?" story: the PROCESSING batch stays so until 30 s after it is first looked at.
+    state = SandboxState(token=None, processing_delay=DEMO_PROCESSING_SECONDS, ready_after_first_look=True)
+    return httpx.ASGITransport(app=create_app(state))
 
 
 class ProlificMCPServer(MCPServer[AppContext]):
@@ -262,7 +265,9 @@ def create_server(
         instructions=INSTRUCTIONS,
         lifespan=lifespan,
         log_level=settings.log_level,
-        tools=build_tools([spec for toolset in toolsets for spec in toolset.tools], settings.cache_dir),
+        tools=with_wait_limit(
+            build_tools([spec for toolset in toolsets for spec in toolset.tools], settings.cache_dir), settings.max_wait
+        ),
         redactor=redactor,
     )
     _register(server, toolsets)

@@ -171,6 +171,21 @@ def build_tools(specs: Sequence[ToolSpec], cache_dir: str | None = None) -> list
     return tools
 
 
+def with_wait_limit(tools: list[Tool], max_wait: float) -> list[Tool]:
+    """The tools with `timeout_seconds` advertising the configured maximum wait (PROLIFIC_MCP_MAX_WAIT), so the
+    schema a client sees allows exactly the waits the server accepts."""
+    limited = []
+    for tool in tools:
+        properties = tool.parameters.get("properties", {})
+        if "timeout_seconds" not in properties:
+            limited.append(tool)
+            continue
+        timeout = {**properties["timeout_seconds"], "maximum": max_wait}
+        parameters = {**tool.parameters, "properties": {**properties, "timeout_seconds": timeout}}
+        limited.append(tool.model_copy(update={"parameters": parameters}))
+    return limited
+
+
 def cache_folder(configured: str | None) -> Path | None:
     """The configured folder; None (no cache) for "off"; else the user's cache folder (XDG_CACHE_HOME, ~/.cache,
     or LOCALAPPDATA on Windows)."""

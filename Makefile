@@ -7,6 +7,9 @@ STAMP := $(VENV)/.installed-stamp
 INSPECTOR_VERSION := 0.15.0
 INSPECTOR_DIR := .tools/inspector
 INSPECTOR := $(INSPECTOR_DIR)/node_modules/.bin/mcp-inspector
+CLAUDE_CODE_VERSION := 2.1.332
+CLAUDE_CODE_DIR := .tools/claude-code
+CLAUDE_CODE := $(CLAUDE_CODE_DIR)/node_modules/.bin/claude
 
 .PHONY: install demo test lint typecheck pytest clean inspector mcpb wheel bench readme snapshots coverage
 
@@ -45,13 +48,23 @@ $(INSPECTOR):
 
 inspector: $(INSPECTOR)
 
-pytest: $(STAMP) $(INSPECTOR)
-	PROLIFIC_MCP_INSPECTOR="$(abspath $(INSPECTOR))" $(BIN)/pytest
+## The Claude Code CLI, from npm, for tests/e2e/test_claude_code.py (`claude mcp add` / `claude mcp list`).
+$(CLAUDE_CODE):
+	@if command -v npm >/dev/null; then \
+		npm install --prefix $(CLAUDE_CODE_DIR) --no-audit --no-fund --silent \
+			@anthropic-ai/claude-code@$(CLAUDE_CODE_VERSION); \
+	else \
+		echo "npm not found: the Claude Code tests will be skipped (they fail under CI)" >&2; \
+	fi
+
+pytest: $(STAMP) $(INSPECTOR) $(CLAUDE_CODE)
+	PROLIFIC_MCP_INSPECTOR="$(abspath $(INSPECTOR))" PROLIFIC_MCP_CLAUDE_CODE="$(abspath $(CLAUDE_CODE))" $(BIN)/pytest
 
 ## Line and branch coverage of src/ over the whole suite, subprocesses included (a few minutes; not part of `make test`).
-coverage: $(STAMP) $(INSPECTOR)
+coverage: $(STAMP) $(INSPECTOR) $(CLAUDE_CODE)
 	rm -rf .coverage-data && mkdir -p .coverage-data
-	PROLIFIC_MCP_INSPECTOR="$(abspath $(INSPECTOR))" $(BIN)/coverage run -m pytest -q
+	PROLIFIC_MCP_INSPECTOR="$(abspath $(INSPECTOR))" PROLIFIC_MCP_CLAUDE_CODE="$(abspath $(CLAUDE_CODE))" \
+		$(BIN)/coverage run -m pytest -q
 	$(BIN)/coverage combine -q
 	$(BIN)/coverage report --format=total && $(BIN)/coverage report --skip-covered | tail -25
 

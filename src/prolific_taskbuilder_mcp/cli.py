@@ -64,6 +64,11 @@ async def _serve(settings: Settings) -> None:
 def main(argv: Sequence[str] | None = None) -> None:
     # Log notifications are deprecated from protocol 2026-07-28 but still what 2025-11-25 clients read.
     warnings.filterwarnings("ignore", message="The logging capability is deprecated")
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["client-config"]:
+        from .clientconfig import main as client_config
+
+        raise SystemExit(client_config(arguments[1:]))
     try:
         settings = load_settings(argv)
         if not settings.demo and settings.workers == 1:

@@ -126,3 +126,37 @@ async def test_each_remote_snippet_reaches_the_http_server(
                 )
                 assert no_token.status_code == 401
                 assert "X-Prolific-Token" in no_token.text
+
+
+def test_the_remote_recipe_works_as_written_with_a_real_host_header(sandbox: RunningSandbox, tmp_path: Path) -> None:
+    """The README's remote recipe, replayed: its flags, a generated key, a request for `myserver.example`."""
+    import secrets
+
+    import httpx
+
+    line = next(line for line in README.splitlines() if "--allowed-hosts myserver.example" in line and "--host" in line)
+    words = shlex.split(line.split("prolific-taskbuilder-mcp", 1)[1])
+    words = [w for w in words if w not in ("--transport", "http", "--port", "8000")]  # serve_http sets these
+    key = secrets.token_urlsafe(32)
+    env = child_env(PROLIFIC_TOKEN=CANARY_TOKEN, PROLIFIC_URL=sandbox.url, PROLIFIC_MCP_HTTP_KEY=key)
+    with serve_http(env, *words, log=tmp_path / "server.log") as server:
+        url = f"http://127.0.0.1:{server.port}/mcp"
+        headers = {
+            "Authorization": f"Bearer {key}",
+            "Accept": "application/json, text/event-stream",
+            "Content-Type": "application/json",
+        }
+        initialize = {
+            "jsonrpc": "2.0",
+            "id": 1,
+            "method": "initialize",
+            "params": {
+                "protocolVersion": "2025-06-18",
+                "capabilities": {},
+                "clientInfo": {"name": "t", "version": "1"},
+            },
+        }
+        named = httpx.post(url, json=initialize, headers={**headers, "Host": f"myserver.example:{server.port}"})
+        assert named.status_code == 200, named.text
+        other = httpx.post(url, json=initialize, headers={**headers, "Host": f"evil.example:{server.port}"})
+        assert other.status_code == 421

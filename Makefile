@@ -10,6 +10,9 @@ INSPECTOR := $(INSPECTOR_DIR)/node_modules/.bin/mcp-inspector
 CLAUDE_CODE_VERSION := 2.1.332
 CLAUDE_CODE_DIR := .tools/claude-code
 CLAUDE_CODE := $(CLAUDE_CODE_DIR)/node_modules/.bin/claude
+MCPB_VERSION := 2.1.2
+MCPB_DIR := .tools/mcpb
+MCPB := $(MCPB_DIR)/node_modules/.bin/mcpb
 
 .PHONY: install demo test lint typecheck pytest clean inspector mcpb wheel bench readme snapshots coverage
 
@@ -57,14 +60,24 @@ $(CLAUDE_CODE):
 		echo "npm not found: the Claude Code tests will be skipped (they fail under CI)" >&2; \
 	fi
 
-pytest: $(STAMP) $(INSPECTOR) $(CLAUDE_CODE)
-	PROLIFIC_MCP_INSPECTOR="$(abspath $(INSPECTOR))" PROLIFIC_MCP_CLAUDE_CODE="$(abspath $(CLAUDE_CODE))" $(BIN)/pytest
+## The official MCP Bundle CLI, from npm, for tests/e2e/test_packaging.py (`mcpb validate`).
+$(MCPB):
+	@if command -v npm >/dev/null; then \
+		npm install --prefix $(MCPB_DIR) --no-audit --no-fund --silent @anthropic-ai/mcpb@$(MCPB_VERSION); \
+	else \
+		echo "npm not found: the bundle validation test will be skipped (it fails under CI)" >&2; \
+	fi
+
+NPM_TOOLS := PROLIFIC_MCP_INSPECTOR="$(abspath $(INSPECTOR))" PROLIFIC_MCP_CLAUDE_CODE="$(abspath $(CLAUDE_CODE))" \
+	PROLIFIC_MCP_MCPB="$(abspath $(MCPB))"
+
+pytest: $(STAMP) $(INSPECTOR) $(CLAUDE_CODE) $(MCPB)
+	$(NPM_TOOLS) $(BIN)/pytest
 
 ## Line and branch coverage of src/ over the whole suite, subprocesses included (a few minutes; not part of `make test`).
-coverage: $(STAMP) $(INSPECTOR) $(CLAUDE_CODE)
+coverage: $(STAMP) $(INSPECTOR) $(CLAUDE_CODE) $(MCPB)
 	rm -rf .coverage-data && mkdir -p .coverage-data
-	PROLIFIC_MCP_INSPECTOR="$(abspath $(INSPECTOR))" PROLIFIC_MCP_CLAUDE_CODE="$(abspath $(CLAUDE_CODE))" \
-		$(BIN)/coverage run -m pytest -q
+	$(NPM_TOOLS) $(BIN)/coverage run -m pytest -q
 	$(BIN)/coverage combine -q
 	$(BIN)/coverage report --format=total && $(BIN)/coverage report --skip-covered | tail -25
 

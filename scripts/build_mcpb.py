@@ -1,9 +1,11 @@
-"""Build the MCP Bundle (.mcpb): manifest.json + a launcher + the package and its dependencies.
+"""Build the MCP Bundle (.mcpb): one portable bundle for macOS, Windows and Linux.
 
     python scripts/build_mcpb.py [--out dist]
 
-The dependencies include compiled wheels (pydantic-core), so a bundle runs on the platform and Python
-minor version it was built with; the manifest inside the archive says which. Build one per platform.
+The manifest's `uv` server type (manifest 0.4): the bundle carries our source and a `pyproject.toml` naming its
+dependencies, and the host (Claude Desktop) installs Python and those dependencies with uv on the user's
+machine. Nothing compiled and no build-machine path is inside, so the same file installs everywhere; the
+dependencies (pydantic-core is compiled) are resolved for the user's platform when the host first starts it.
 """
 
 from __future__ import annotations
@@ -11,54 +13,84 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import subprocess
 import sys
 import tempfile
+import tomllib
 import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-LAUNCHER = '''"""MCPB entry point: run prolific-taskbuilder-mcp from the bundled libraries."""
+PACKAGE = "prolific_taskbuilder_mcp"
+ENTRY_POINT = "server/main.py"
+LAUNCHER = '''"""MCPB entry point: run prolific-taskbuilder-mcp from the source bundled beside this file."""
 
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent / "lib"))
+sys.path.insert(0, str(Path(__file__).resolve().parent / "src"))
 
 from prolific_taskbuilder_mcp.cli import main  # noqa: E402
 
 main()
 '''
+PLATFORMS = ["darwin", "win32", "linux"]
+
+
+def bundle_pyproject(project: dict[str, object]) -> str:
+    """The bundle's own pyproject: its dependencies, nothing to build (uv runs the entry point in a venv)."""
+    lines = [
+        "[project]",
+        f'name = "{project["name"]}-bundle"',
+        f'version = "{project["version"]}"',
+        f'requires-python = "{project["requires-python"]}"',
+        "dependencies = [",
+        *[f"    {json.dumps(dependency)}," for dependency in project["dependencies"]],  # type: ignore[attr-defined]
+        "]",
+        "",
+        "[tool.uv]",
+        "package = false",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def manifest_for(project: dict[str, object]) -> dict[str, object]:
+    manifest: dict[str, object] = json.loads((ROOT / "manifest.json").read_text())
+    manifest["compatibility"] = {
+        **manifest.get("compatibility", {}),  # type: ignore[dict-item]
+        "platforms": PLATFORMS,
+        "runtimes": {"python": project["requires-python"]},
+    }
+    return manifest
 
 
 def build(out_dir: Path) -> Path:
-    manifest = json.loads((ROOT / "manifest.json").read_text())
-    version = f"{sys.version_info.major}.{sys.version_info.minor}"
-    manifest["compatibility"] = {
-        **manifest.get("compatibility", {}),
-        "platforms": [sys.platform],
-        "runtimes": {"python": f">={version},<{sys.version_info.major}.{sys.version_info.minor + 1}"},
-    }
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    manifest = manifest_for(project)
     with tempfile.TemporaryDirectory() as tmp:
         stage = Path(tmp) / "bundle"
-        lib = stage / "server" / "lib"
-        lib.mkdir(parents=True)
-        pip = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-        subprocess.run([*pip, "--target", str(lib), str(ROOT)], check=True)  # noqa: S603 - our own paths
-        (stage / "server" / "main.py").write_text(LAUNCHER)
+        source = stage / "server" / "src"
+        shutil.copytree(
+            ROOT / "src" / PACKAGE,
+            source / PACKAGE,
+            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
+        )
+        (stage / ENTRY_POINT).write_text(LAUNCHER)
+        (stage / "pyproject.toml").write_text(bundle_pyproject(project))
         (stage / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
         shutil.copy(ROOT / "README.md", stage / "README.md")
+        shutil.copy(ROOT / "LICENSE", stage / "LICENSE")
         out_dir.mkdir(parents=True, exist_ok=True)
-        target = out_dir / f"{manifest['name']}-{manifest['version']}-{sys.platform}-py{version}.mcpb"
+        target = out_dir / f"{manifest['name']}-{manifest['version']}.mcpb"
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
             for path in sorted(stage.rglob("*")):
-                if path.is_file() and "__pycache__" not in path.parts:
+                if path.is_file():
                     archive.write(path, path.relative_to(stage).as_posix())
     return target
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "dist")
     sys.stdout.write(f"{build(parser.parse_args().out)}\n")
 

@@ -4,6 +4,7 @@ MCP Registry entry."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -115,13 +116,14 @@ MANIFEST = json.loads((ROOT / "manifest.json").read_text())
 def test_the_bundle_manifest_has_the_required_fields() -> None:
     for field in ("manifest_version", "name", "version", "description", "author", "server"):
         assert MANIFEST[field], field
-    assert MANIFEST["manifest_version"] == "0.3"
+    assert MANIFEST["manifest_version"] == "0.4"
     assert MANIFEST["version"] == __version__ == PYPROJECT["project"]["version"]
     assert MANIFEST["author"]["name"]
     server = MANIFEST["server"]
-    assert server["type"] == "python"
+    assert server["type"] == "uv"  # the host installs Python and the dependencies: one bundle for every OS
     assert server["entry_point"] == "server/main.py"
-    assert server["mcp_config"]["args"] == ["${__dirname}/server/main.py"]
+    assert server["mcp_config"]["command"] == "uv"
+    assert server["mcp_config"]["args"] == ["run", "--directory", "${__dirname}", "server/main.py"]
     assert [tool["name"] for tool in MANIFEST["tools"]] == TOOL_ORDER
 
 
@@ -158,14 +160,48 @@ def _substitute(value: str, dirname: Path, user: dict[str, str]) -> str:
 
 async def test_the_bundle_entry_point_starts_the_server(bundle: Path, sandbox: RunningSandbox) -> None:
     manifest: dict[str, Any] = json.loads((bundle / "manifest.json").read_text())
-    assert manifest["compatibility"]["platforms"] == [sys.platform]
-    assert (bundle / "server" / "lib" / "prolific_taskbuilder_mcp" / "__init__.py").is_file()
+    assert manifest["compatibility"]["platforms"] == ["darwin", "win32", "linux"]
+    assert manifest["compatibility"]["runtimes"]["python"] == PYPROJECT["project"]["requires-python"]
+    assert (bundle / "server" / "src" / "prolific_taskbuilder_mcp" / "__init__.py").is_file()
+    bundled = tomllib.loads((bundle / "pyproject.toml").read_text())
+    assert bundled["project"]["dependencies"] == PYPROJECT["project"]["dependencies"]
     config = manifest["server"]["mcp_config"]
     user = {"prolific_token": CANARY_TOKEN, "prolific_url": sandbox.url}  # workspace left empty, as a user may
     env = child_env(**{k: _substitute(v, bundle, user) for k, v in config["env"].items()})
+    # As the host does: uv makes a venv in the bundle with the bundle's dependencies, then runs the entry point.
+    assert config["command"] == "uv"
     args = [_substitute(a, bundle, user) for a in config["args"]]
-    assert config["command"] == "python"  # the host's Python runtime; here, this interpreter
-    await _check_session(StdioServerParameters(command=sys.executable, args=["-I", *args], env=env))
+    await _check_session(StdioServerParameters(command=str(BIN / "uv"), args=args, env=env))
+
+
+def test_the_bundle_is_portable_and_small(bundle: Path) -> None:
+    """No build-machine path and nothing compiled inside: the same file installs on every OS."""
+    archive = next(bundle.parent.glob("*.mcpb"))
+    assert archive.stat().st_size < 1_000_000, f"{archive.stat().st_size} bytes"
+    machine = (str(ROOT), str(BIN), sys.prefix)
+    with zipfile.ZipFile(archive) as opened:
+        names = opened.namelist()
+        assert "manifest.json" in names
+        assert "pyproject.toml" in names
+        for name in names:
+            assert Path(name).suffix not in (".so", ".pyd", ".dylib", ".pyc"), name
+            text = opened.read(name).decode("utf-8", errors="replace")
+            assert not any(place in text for place in machine), f"{name} names a build-machine path"
+
+
+MCPB_CLI = os.environ.get("PROLIFIC_MCP_MCPB", "")
+
+
+def test_the_official_bundle_cli_validates_the_manifest(bundle: Path) -> None:
+    if not Path(MCPB_CLI).is_file():
+        if os.environ.get("CI"):
+            pytest.fail(f"the mcpb CLI is missing ({MCPB_CLI!r}); `make pytest` installs it with npm")
+        pytest.skip("mcpb CLI not installed (needs npm; `make pytest` installs it)")
+    done = subprocess.run(
+        [MCPB_CLI, "validate", str(bundle / "manifest.json")], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "valid" in (done.stdout + done.stderr).lower()
 
 
 # -- MCP Registry ---------------------------------------------------------------------------------------

@@ -273,7 +273,7 @@ def test_a_client_that_disconnects_mid_call_stops_the_calls_upstream_work(
 
     sandbox.state.paging, sandbox.state.page_size = "offset", 200  # Prolific paging by itself: many requests
     sandbox.state.response_counts[READY_BATCH_ID] = 40_000  # 200 pages
-    sandbox.state.add_fault(Fault(kind="delay", seconds=0.2, times=None, path="/responses"))
+    sandbox.state.add_fault(Fault(kind="delay", seconds=0.1, times=None, path="/responses"))
     env = child_env(PROLIFIC_TOKEN=CANARY_TOKEN, PROLIFIC_URL=sandbox.url, PROLIFIC_MCP_CALL_DEADLINE="60")
     args = ["--stateless-http"] if stateless else []
     with serve_http(env, *args, log=tmp_path / "stderr.log") as server, httpx.Client(timeout=10) as http:
@@ -290,11 +290,11 @@ def test_a_client_that_disconnects_mid_call_stops_the_calls_upstream_work(
         }
         with http.stream("POST", server.url, json=call, headers=headers) as response:
             assert response.status_code == 200
-            time.sleep(1.0)  # a few pages read
+            time.sleep(0.6)  # a few pages read
         # the connection is closed: the server must stop asking Prolific for pages
-        time.sleep(0.6)
+        time.sleep(0.4)
         pages_then = sandbox.state.requests_matching("/responses")
-        time.sleep(1.5)
+        time.sleep(0.8)
         pages_later = sandbox.state.requests_matching("/responses")
         assert pages_then >= 2
         assert pages_later - pages_then <= 1, f"still paging after the client left: {pages_then} -> {pages_later}"

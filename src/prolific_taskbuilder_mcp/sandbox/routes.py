@@ -16,6 +16,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from . import data, generate
+from .batch_writes import WriteRefusedError
 from .errors import error_response
 from .state import Fault, SandboxState
 
@@ -30,6 +31,47 @@ async def get_batch(request: Request) -> Response:
     if batch is None:
         return error_response(404, "Batch not found.")
     return JSONResponse(batch)
+
+
+async def _json_body(request: Request) -> Any:
+    try:
+        return await request.json()
+    except ValueError:
+        return None
+
+
+def _refused(exc: WriteRefusedError) -> Response:
+    if exc.status == 422:  # INVALID_BATCH_ITEMS is a top-level object, not the error envelope (2.7.2)
+        return JSONResponse(exc.detail, status_code=422)
+    return error_response(exc.status, exc.detail)
+
+
+async def create_batch(request: Request) -> Response:
+    try:
+        return JSONResponse(_state(request).create_batch(await _json_body(request)), status_code=201)
+    except WriteRefusedError as exc:
+        return _refused(exc)
+
+
+async def update_batch(request: Request) -> Response:
+    try:
+        batch = _state(request).update_batch(request.path_params["batch_id"], await _json_body(request))
+    except WriteRefusedError as exc:
+        return _refused(exc)
+    return error_response(404, "Batch not found.") if batch is None else JSONResponse(batch)
+
+
+async def setup_batch(request: Request) -> Response:
+    try:
+        found = _state(request).setup_batch(request.path_params["batch_id"], await _json_body(request))
+    except WriteRefusedError as exc:
+        return _refused(exc)
+    return Response(status_code=202) if found else error_response(404, "Batch not found.")
+
+
+async def duplicate_batch(request: Request) -> Response:
+    batch = _state(request).duplicate_batch(request.path_params["batch_id"], await _json_body(request))
+    return error_response(404, "Batch not found.") if batch is None else JSONResponse(batch, status_code=201)
 
 
 async def get_batch_status(request: Request) -> Response:
@@ -354,7 +396,11 @@ def routes() -> list[Route]:
     collection = f"{api}/collections/{{collection_id}}"
     return [
         Route(f"{api}/batches", list_batches, methods=["GET"]),
+        Route(f"{api}/batches", create_batch, methods=["POST"]),
         Route(batch, get_batch, methods=["GET"]),
+        Route(batch, update_batch, methods=["PATCH"]),
+        Route(f"{batch}/setup", setup_batch, methods=["POST"]),
+        Route(f"{batch}/duplicate", duplicate_batch, methods=["POST"]),
         Route(f"{batch}/status", get_batch_status, methods=["GET"]),
         Route(f"{batch}/instructions", get_instructions, methods=["GET"]),
         Route(f"{batch}/responses", get_batch_responses, methods=["GET"]),

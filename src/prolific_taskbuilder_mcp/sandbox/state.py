@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from . import data, generate
+from . import batch_writes, data, generate
 
 FaultKind = Literal["status", "html", "not_json", "wrong_shape", "delay", "drip", "huge", "reset", "truncated"]
 
@@ -176,7 +176,46 @@ class SandboxState:
                 and self.clock() - since >= self.processing_delay
             ):
                 batch.update(data.PROCESSING_BATCH_WHEN_READY)
-            return copy.deepcopy(batch)
+            batch_writes.advance(batch, self.clock())
+            return batch_writes.public(copy.deepcopy(batch))
+
+    # -- batch writes (reference 7.2, 7.4, 7.6, 7.9; the rules live in batch_writes.py) ----------------
+
+    def create_batch(self, body: Any) -> dict[str, Any]:
+        with self._lock:
+            batch = batch_writes.create(body, self.datasets)
+            self.batches[batch["id"]] = batch
+            return batch_writes.public(copy.deepcopy(batch))
+
+    def update_batch(self, batch_id: str, body: Any) -> dict[str, Any] | None:
+        with self._lock:
+            batch = self.batches.get(batch_id)
+            if batch is None:
+                return None
+            batch_writes.advance(batch, self.clock())
+            changed = copy.deepcopy(batch)
+            batch_writes.update(changed, body, self.datasets)  # all or nothing: applied only if valid
+            self.batches[batch_id] = changed
+            return batch_writes.public(copy.deepcopy(changed))
+
+    def setup_batch(self, batch_id: str, body: Any) -> bool:
+        """Start a setup; False when there is no such batch."""
+        with self._lock:
+            batch = self.batches.get(batch_id)
+            if batch is None:
+                return False
+            batch_writes.advance(batch, self.clock())
+            batch_writes.setup(batch, body, self.datasets, self.clock() + self.processing_delay)
+            return True
+
+    def duplicate_batch(self, batch_id: str, body: Any) -> dict[str, Any] | None:
+        with self._lock:
+            source = self.batches.get(batch_id)
+            if source is None:
+                return None
+            batch = batch_writes.duplicate(source, body)
+            self.batches[batch["id"]] = batch
+            return batch_writes.public(copy.deepcopy(batch))
 
     def workspace_collections(self, workspace_id: str) -> list[dict[str, Any]]:
         """Copies of a workspace's collections, each with its page count (`item_count`)."""

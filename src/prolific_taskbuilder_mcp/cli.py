@@ -77,7 +77,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             tls.prepare()  # the CA bundle loads while the rest of the server imports
         from .server.toolsets import select
 
-        select(settings.toolsets)
+        select(settings.toolsets, allow_writes=settings.allow_writes)
     except ConfigError as exc:
         sys.stderr.write(str(exc) + "\n")
         raise SystemExit(2) from None

@@ -235,6 +235,19 @@ class Settings(BaseModel):
         max_length=4096,
     )
     demo: bool = setting(False, env=None, flag="--demo", help="use the embedded simulator (no network, any token)")
+    allow_writes: bool = setting(
+        False,
+        env="PROLIFIC_MCP_ALLOW_WRITES",
+        flag="--allow-writes",
+        help="list and serve the `build` tools, which change batches (each change asks the user first)",
+    )
+    confirm_writes: Literal["ask", "never"] = setting(
+        "ask",
+        env="PROLIFIC_MCP_CONFIRM_WRITES",
+        flag="--confirm-writes",
+        help="`ask`: every write asks the user (elicitation, else a one-time confirmation); `never`: no asking, "
+        "for unattended pipelines only",
+    )
 
     @field_validator("toolsets", mode="before")
     @classmethod

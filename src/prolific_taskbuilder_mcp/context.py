@@ -96,6 +96,8 @@ class AppContext:
     redactor: Redactor = field(default_factory=Redactor)
     users: ClientsByToken | None = None
     """Per-user mode (`--per-user-tokens`): the client of each user's token; `client` then holds none."""
+    confirmations: Any = None
+    """With `--allow-writes`: the one-time confirmation strings issued (`consent.Confirmations`)."""
 
 
 if TYPE_CHECKING:

@@ -65,11 +65,15 @@ def tool_from_parts(
     inference) and `FuncMetadata` given the output schema, which then derives nothing. A test checks that a tool
     built here equals one from `Tool.from_function` in every field the SDK reads.
     """
+    from mcp.server.mcpserver.resolve import build_resolver_plans, find_resolved_parameters
     from mcp.server.mcpserver.tools import Tool
     from mcp.server.mcpserver.utilities.func_metadata import FuncMetadata, func_metadata
 
-    arguments = func_metadata(fn, skip_names=[context_kwarg] if context_kwarg else [], structured_output=False)
+    resolved = find_resolved_parameters(fn)  # parameters filled by resolvers (consent), not by the caller
+    skip = [*([context_kwarg] if context_kwarg else []), *resolved]
+    arguments = func_metadata(fn, skip_names=skip, structured_output=False)
     metadata = FuncMetadata(arg_model=arguments.arg_model, output_schema=output_schema, output_model=output_model)
+    names = {field.alias or name for name, field in arguments.arg_model.model_fields.items()}
     return Tool(
         fn=fn,
         name=name,
@@ -79,5 +83,7 @@ def tool_from_parts(
         fn_metadata=metadata,
         is_async=True,
         context_kwarg=context_kwarg,
+        resolved_params=dict(resolved),
+        resolver_plans=build_resolver_plans(resolved, names),
         annotations=annotations,
     )

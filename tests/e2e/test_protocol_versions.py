@@ -9,7 +9,7 @@ from mcp import Client, StdioServerParameters
 from mcp.client.stdio import stdio_client
 
 from prolific_taskbuilder_mcp.sandbox import SEED_BATCH_ID
-from prolific_taskbuilder_mcp.server.app import INSTRUCTIONS
+from prolific_taskbuilder_mcp.server.app import INSTRUCTIONS, WRITES_OFF
 from tests.support.processes import COMMAND, child_env
 
 pytestmark = [pytest.mark.anyio, pytest.mark.e2e]
@@ -34,6 +34,7 @@ async def test_each_protocol_version_initializes_and_calls_get_batch_over_stdio(
 async def test_the_handshake_carries_the_server_instructions() -> None:
     params = StdioServerParameters(command=COMMAND, args=["--demo"], env=child_env())
     async with Client(stdio_client(params), mode="legacy") as client:
-        assert client.session.instructions == INSTRUCTIONS
+        assert client.session.instructions == INSTRUCTIONS + WRITES_OFF  # writes are off unless --allow-writes
+        assert "--allow-writes" in WRITES_OFF
         assert "list_batches" in INSTRUCTIONS
         assert "wait_for_batch" in INSTRUCTIONS

@@ -40,7 +40,8 @@ def _fields(tool: Tool) -> dict[str, Any]:
         "is_async": tool.is_async,
         "context_kwarg": tool.context_kwarg,
         "annotations": tool.annotations,
-        "resolved_params": tool.resolved_params,
+        "resolved_params": {name: (r.fn, union) for name, (r, union) in tool.resolved_params.items()},
+        "resolver_plans": sorted(map(str, tool.resolver_plans)),
         "icons": tool.icons,
         "meta": tool.meta,
     }

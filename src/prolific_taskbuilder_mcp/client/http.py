@@ -489,6 +489,16 @@ class ProlificClient:
         data = await self._call_json("POST", _path("data-collection", kind, owner_id, "export"), retry=True)
         return _parse(ExportJob, data, "an export job")
 
+    async def update_batch(self, batch_id: str, changes: Mapping[str, Any]) -> Batch:
+        """PATCH /api/v1/data-collection/batches/{batch_id} with only the fields that change. Sent once."""
+        data = await self._call_json("PATCH", _path("data-collection", "batches", batch_id), retry=False, body=changes)
+        return _parse(Batch, data, "a batch")
+
+    async def setup_batch(self, batch_id: str, settings: Mapping[str, Any]) -> None:
+        """POST /batches/{batch_id}/setup: 202 and an empty body; the batch turns PROCESSING. Sent once."""
+        path = _path("data-collection", "batches", batch_id, "setup")
+        await self._call_json("POST", path, retry=False, body=dict(settings))
+
     async def get_export(self, kind: OwnerKind, owner_id: str, export_id: str) -> ExportJob:
         """GET /batches|collections/{id}/export/{export_id}"""
         data = await self._get_json(_path("data-collection", kind, owner_id, "export", export_id))
@@ -522,12 +532,13 @@ class ProlificClient:
 
     # -- plumbing ----------------------------------------------------------------------------------
 
-    async def _call_json(self, method: str, path: str, *, retry: bool) -> Any:
-        """A non-GET call (never coalesced), within the call deadline; retried only when `retry`."""
+    async def _call_json(self, method: str, path: str, *, retry: bool, body: Any = None) -> Any:
+        """A non-GET call (never coalesced), within the call deadline; retried only when `retry` (writes are
+        not: a repeat could change data twice)."""
         failures: list[ProlificError] = []
         try:
             with anyio.fail_after(self.options.call_deadline):
-                return await self._send_with_retries(method, path, None, retry=retry, failures=failures)
+                return await self._send_with_retries(method, path, None, retry=retry, failures=failures, body=body)
         except TimeoutError:
             raise self._deadline_error(failures) from None
 
@@ -580,12 +591,13 @@ class ProlificClient:
         *,
         retry: bool | None = None,
         failures: list[ProlificError] | None = None,
+        body: Any = None,
     ) -> Any:
         attempts = self.options.max_attempts if (method == "GET" if retry is None else retry) else 1
         started = self.options.clock.now()
         for attempt in range(1, attempts + 1):
             try:
-                return await self._send(method, path, params)
+                return await self._send(method, path, params, body)
             except (RateLimitedError, UpstreamError, NetworkError, RequestTimeoutError) as exc:
                 if failures is not None:
                     failures.append(exc)
@@ -616,12 +628,13 @@ class ProlificClient:
                 logger.debug("retry listener failed", exc_info=True)
         await clock.sleep(delay)
 
-    async def _send(self, method: str, path: str, params: Mapping[str, str] | None) -> Any:
+    async def _send(self, method: str, path: str, params: Mapping[str, str] | None, body: Any = None) -> Any:
         """One request. The single place where httpx outcomes become `ProlificError`s."""
         started = time.perf_counter()
         with self._translated():
             http = await self._http()
-            async with http.stream(method, path, params=params, auth=self._credentials()) as response:
+            sent = {"json": body} if body is not None else {}
+            async with http.stream(method, path, params=params, auth=self._credentials(), **sent) as response:
                 raw, encoding = _raw_body(response)
                 body = await read_body(raw, encoding, self.options.max_body_bytes, self._budget)
             memory.after_body(len(body))

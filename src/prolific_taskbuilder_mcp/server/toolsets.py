@@ -15,7 +15,7 @@ from ..resources import batches as batch_resources
 from ..resources import collections as collection_resources
 from ..resources import datasets as dataset_resources
 from ..resources._common import ResourceSpec
-from ..tools import account, batches, collections, datasets
+from ..tools import account, batches, build, collections, datasets
 from ..tools._common import ToolSpec
 
 
@@ -33,23 +33,34 @@ TOOLSETS: tuple[Toolset, ...] = (
     Toolset("collections", collections.TOOLS, collection_resources.RESOURCES),
     Toolset("account", account.TOOLS),
 )
-"""Every toolset, in the order their tools are listed."""
+"""Every read toolset, in the order their tools are listed."""
+
+BUILD = Toolset("build", build.TOOLS)
+"""The write tools: served only with --allow-writes, after every read toolset."""
 
 NAMES = tuple(toolset.name for toolset in TOOLSETS)
 
 
-def select(names: Sequence[str] | None) -> tuple[Toolset, ...]:
-    """The toolsets named (None: all), in declaration order. Unknown names are a one-line ConfigError."""
+def select(names: Sequence[str] | None, *, allow_writes: bool = False) -> tuple[Toolset, ...]:
+    """The toolsets named (None: all), in declaration order, and `build` only with writes allowed. Unknown names
+    are a one-line ConfigError."""
+    writes = (BUILD,) if allow_writes and (names is None or BUILD.name in names) else ()
     if names is None:
-        return TOOLSETS
-    unknown = [name for name in names if name not in NAMES]
+        return (*TOOLSETS, *writes)
+    if BUILD.name in names and not allow_writes:
+        raise ConfigError(
+            "prolific-taskbuilder-mcp: the build toolset changes data and is served only with --allow-writes "
+            "(PROLIFIC_MCP_ALLOW_WRITES=1)"
+        )
+    unknown = [name for name in names if name not in (*NAMES, BUILD.name)]
     if unknown:
         raise ConfigError(
             f"prolific-taskbuilder-mcp: invalid PROLIFIC_MCP_TOOLSETS/--toolsets: unknown {', '.join(unknown)}; "
             f"choose from {', '.join(NAMES)} or all (comma-separated)"
         )
-    return tuple(toolset for toolset in TOOLSETS if toolset.name in names)
+    return (*(toolset for toolset in TOOLSETS if toolset.name in names), *writes)
 
 
 def all_tools() -> list[ToolSpec]:
-    return [spec for toolset in TOOLSETS for spec in toolset.tools]
+    """Every tool, the write tools included (whether a server serves them is `select`'s to say)."""
+    return [spec for toolset in (*TOOLSETS, BUILD) for spec in toolset.tools]

@@ -1,0 +1,76 @@
+"""Build operations (issue 14's surface, first pieces): describe a change before it is made, then make it.
+
+Plain async functions over the client, like the rest of `reads/`: no MCP, no consent (the tools ask first).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..client import ProlificClient
+from ..client.clock import Clock
+from ..client.models import Batch
+from ..errors import ReadError
+from ..summaries import build
+from ..summaries.batches import WaitResult, summarize_batch
+from ..summaries.build import WriteOutcome
+from .batches import wait_for_batch
+from .progress import Progress
+
+
+async def describe_update(client: ProlificClient, batch_id: str, changes: dict[str, Any]) -> str:
+    batch = await client.get_batch(batch_id)
+    return build.describe_update(batch, changes)
+
+
+async def update_batch(client: ProlificClient, batch_id: str, changes: dict[str, Any], change: str) -> WriteOutcome:
+    batch = await client.update_batch(batch_id, changes)
+    return WriteOutcome(
+        outcome="done",
+        change=change,
+        batch=summarize_batch(batch),
+        next_step="get_batch shows the batch as it is now.",
+    )
+
+
+async def describe_setup(client: ProlificClient, batch_id: str, tasks_per_group: int) -> str:
+    batch = await client.get_batch(batch_id)
+    _check_setup(batch)
+    return build.describe_setup(batch, tasks_per_group)
+
+
+def _check_setup(batch: Batch) -> None:
+    """The preconditions this server can see before asking anyone (Prolific checks the dataset itself)."""
+    if (batch.status or "").upper() != "UNINITIALISED":
+        raise ReadError(
+            f"Batch {batch.id} is {batch.status}: setup runs once, on an UNINITIALISED batch. Nothing was changed."
+        )
+    if not batch.datasets:
+        raise ReadError(
+            f"Batch {batch.id} has no dataset attached: attach one first (update_batch can't yet; use the Prolific "
+            "app). Nothing was changed."
+        )
+
+
+async def setup_batch(
+    client: ProlificClient,
+    batch_id: str,
+    tasks_per_group: int,
+    change: str,
+    *,
+    wait: bool,
+    timeout_seconds: float,
+    progress: Progress,
+    clock: Clock,
+) -> WriteOutcome:
+    await client.setup_batch(batch_id, {"tasks_per_group": tasks_per_group})
+    waited: WaitResult | None = None
+    if wait:
+        waited = await wait_for_batch(client, batch_id, "READY", timeout_seconds, progress=progress, clock=clock)
+    ready = waited is not None and waited.status == "READY"
+    return WriteOutcome(
+        outcome="done",
+        change=change,
+        wait=waited,
+        next_step=build.PUBLISH_HINT if ready else "wait_for_batch tells when the batch is READY (or ERROR).",
+    )

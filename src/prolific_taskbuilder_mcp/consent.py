@@ -65,6 +65,24 @@ class Confirmations:
             del self._issued[token]
 
 
+@dataclass
+class RecentCreates:
+    """What each create made in the last 10 minutes, by its binding: a repeat returns it instead of a twin."""
+
+    clock: Clock
+    _made: dict[str, tuple[str, float]] = field(default_factory=dict)
+
+    def remember(self, binding: str, created_id: str) -> None:
+        self._made[binding] = (created_id, self.clock.now() + CONFIRMATION_SECONDS)
+
+    def find(self, binding: str) -> str | None:
+        now = self.clock.now()
+        for key in [k for k, (_, until) in self._made.items() if until <= now]:
+            del self._made[key]
+        made = self._made.get(binding)
+        return made[0] if made else None
+
+
 def binding(ctx: Ctx, tool: str, arguments: dict[str, Any]) -> str:
     """What a confirmation is bound to: the tool, its arguments (without the confirmation) and who asks."""
     who = user_token(ctx.request_context.request) or ""

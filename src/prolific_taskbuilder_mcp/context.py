@@ -98,6 +98,8 @@ class AppContext:
     """Per-user mode (`--per-user-tokens`): the client of each user's token; `client` then holds none."""
     confirmations: Any = None
     """With `--allow-writes`: the one-time confirmation strings issued (`consent.Confirmations`)."""
+    creates: Any = None
+    """With `--allow-writes`: what creates made in the last 10 minutes (`consent.RecentCreates`)."""
 
 
 if TYPE_CHECKING:

@@ -31,7 +31,7 @@ LEGACY_VARIANTS: dict[
 }
 
 
-WRITE_TOOLS = ("update_batch", "setup_batch")
+WRITE_TOOLS = ("create_batch", "update_batch", "duplicate_batch", "setup_batch")
 
 
 def _documented() -> dict[str, set[str]]:
@@ -111,5 +111,22 @@ async def test_the_readme_table_names_exactly_the_endpoints_each_write_tool_call
     async with Client(server_for(sandbox, allow_writes=True, confirm_writes="never")) as client:
         renamed = await _requests_of(client, sandbox, "update_batch", {"batch_id": data.READY_BATCH_ID, "name": "x"})
         set_up = await _requests_of(client, sandbox, "setup_batch", {"batch_id": new_batch})
+        created = await _requests_of(
+            client,
+            sandbox,
+            "create_batch",
+            {
+                "name": "n",
+                "dataset_id": data.SURVEY_DATASET_ID,
+                "task_name": "t",
+                "task_introduction": "i",
+                "task_steps": "s",
+                "questions": [{"type": "free_text", "text": "Why?"}],
+                "workspace_id": data.WORKSPACE_ID,
+            },
+        )
+        copied = await _requests_of(client, sandbox, "duplicate_batch", {"batch_id": data.READY_BATCH_ID})
     assert renamed == documented["update_batch"]
     assert set_up == documented["setup_batch"]
+    assert created == documented["create_batch"]
+    assert copied == documented["duplicate_batch"]

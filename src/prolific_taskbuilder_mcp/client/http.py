@@ -494,6 +494,17 @@ class ProlificClient:
         data = await self._call_json("PATCH", _path("data-collection", "batches", batch_id), retry=False, body=changes)
         return _parse(Batch, data, "a batch")
 
+    async def create_batch(self, body: Mapping[str, Any]) -> Batch:
+        """POST /api/v1/data-collection/batches: 201 and the new UNINITIALISED batch. Sent once."""
+        data = await self._call_json("POST", _path("data-collection", "batches"), retry=False, body=dict(body))
+        return _parse(Batch, data, "a batch")
+
+    async def duplicate_batch(self, batch_id: str, body: Mapping[str, Any]) -> Batch:
+        """POST /batches/{batch_id}/duplicate: 201 and the copy. Sent once."""
+        path = _path("data-collection", "batches", batch_id, "duplicate")
+        data = await self._call_json("POST", path, retry=False, body=dict(body))
+        return _parse(Batch, data, "a batch")
+
     async def setup_batch(self, batch_id: str, settings: Mapping[str, Any]) -> None:
         """POST /batches/{batch_id}/setup: 202 and an empty body; the batch turns PROCESSING. Sent once."""
         path = _path("data-collection", "batches", batch_id, "setup")

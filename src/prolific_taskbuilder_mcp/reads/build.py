@@ -11,6 +11,7 @@ from ..client import ProlificClient
 from ..client.clock import Clock
 from ..client.models import Batch
 from ..errors import ReadError
+from ..questions import Question, layout, shown_fields
 from ..summaries import build
 from ..summaries.batches import WaitResult, summarize_batch
 from ..summaries.build import WriteOutcome
@@ -30,6 +31,52 @@ async def update_batch(client: ProlificClient, batch_id: str, changes: dict[str,
         change=change,
         batch=summarize_batch(batch),
         next_step="get_batch shows the batch as it is now.",
+    )
+
+
+async def describe_create(
+    client: ProlificClient, name: str, workspace_id: str, dataset_id: str, questions: list[Question]
+) -> tuple[str, list[dict[str, Any]]]:
+    """The change to approve, and the layout to send: the dataset's shown fields beside the questions."""
+    dataset = await client.get_dataset(dataset_id)
+    fields = shown_fields(dataset.schema_)
+    return build.describe_create(name, workspace_id, dataset, len(questions), fields), layout(questions, fields)
+
+
+async def create_batch(client: ProlificClient, body: dict[str, Any], change: str) -> WriteOutcome:
+    batch = await client.create_batch(body)
+    return WriteOutcome(
+        outcome="done",
+        change=change,
+        batch=summarize_batch(batch),
+        next_step=f"setup_batch(batch_id={batch.id!r}) builds its tasks from the dataset.",
+    )
+
+
+async def created_before(client: ProlificClient, batch_id: str, change: str) -> WriteOutcome:
+    """The batch an identical create made minutes ago (returned instead of making a second one)."""
+    batch = await client.get_batch(batch_id)
+    return WriteOutcome(
+        outcome="done",
+        change=f"{change} Already done by an identical call in the last 10 minutes: this is that batch, not a new one.",
+        batch=summarize_batch(batch),
+        next_step=f"setup_batch(batch_id={batch.id!r}) builds its tasks from the dataset.",
+    )
+
+
+async def describe_duplicate(client: ProlificClient, batch_id: str, name: str | None, new_dataset: bool) -> str:
+    batch = await client.get_batch(batch_id)
+    return build.describe_duplicate(batch, name, new_dataset)
+
+
+async def duplicate_batch(client: ProlificClient, batch_id: str, body: dict[str, Any], change: str) -> WriteOutcome:
+    batch = await client.duplicate_batch(batch_id, body)
+    return WriteOutcome(
+        outcome="done",
+        change=change,
+        batch=summarize_batch(batch),
+        next_step=f"setup_batch(batch_id={batch.id!r}) builds the copy's tasks"
+        + (" once a dataset is attached." if not batch.datasets else "."),
     )
 
 

@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from ..client.models import Batch
+from ..client.models import Batch, Dataset
 from .base import Summary
 from .batches import BatchSummary, WaitResult
 from .text import quoted
@@ -45,6 +45,26 @@ def describe_update(batch: Batch, changes: dict[str, Any]) -> str:
         parts.append(f"turn auto-sync {'on' if changes['auto_sync_enabled'] else 'off'}")
     name = quoted(batch.name or "(unnamed)", 120)
     return f"Update batch {name} ({batch.id}, {batch.status or 'status unknown'}): " + "; ".join(parts) + "."
+
+
+def describe_create(name: str, workspace_id: str, dataset: Dataset, questions: int, fields: list[str]) -> str:
+    points = dataset.total_datapoint_count
+    size = f"{points} datapoints -> {points} tasks" if points is not None else "datapoints unknown"
+    shown = f", showing {', '.join(fields)}" if fields else ""
+    return (
+        f"Create batch {quoted(name, 120)} in workspace {workspace_id} on dataset "
+        f"{quoted(dataset.name or dataset.id, 120)} ({dataset.id}, {size}) with {questions} "
+        f"question{'s' if questions != 1 else ''}{shown}. It starts UNINITIALISED: nothing is built or published."
+    )
+
+
+def describe_duplicate(batch: Batch, name: str | None, new_dataset: bool) -> str:
+    copy_name = name or f"{batch.name} (Copy)"
+    data = "with no dataset (upload a new one)" if new_dataset else "sharing the same dataset"
+    return (
+        f"Duplicate batch {quoted(batch.name or '(unnamed)', 120)} ({batch.id}) as {quoted(copy_name, 120)}, "
+        f"{data}; the copy starts UNINITIALISED."
+    )
 
 
 def describe_setup(batch: Batch, tasks_per_group: int) -> str:

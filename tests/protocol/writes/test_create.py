@@ -1,0 +1,133 @@
+"""create_batch and duplicate_batch: typed questions checked before anything is sent, the layout built from the
+dataset's schema, one batch per approved create (an identical repeat returns it), and the whole build path from
+a dataset to a READY batch whose questions read back as they were written."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from mcp import Client
+
+from prolific_taskbuilder_mcp.sandbox import data
+from tests.protocol.helpers import call_ok, text_of
+from tests.support.simulator import InProcessSandbox, server_for
+
+from .test_consent import Answer
+
+pytestmark = pytest.mark.anyio
+
+QUESTIONS: list[dict[str, Any]] = [
+    {
+        "type": "multiple_choice",
+        "text": "Is the reply helpful?",
+        "options": [{"label": "Yes", "value": "yes"}, {"label": "No", "value": "no"}],
+    },
+    {"type": "free_text", "text": "Why?", "min_length": 10, "max_length": 500, "placeholder": "Because..."},
+    {
+        "type": "free_text_with_unit",
+        "text": "How warm is the room?",
+        "units": [{"label": "°C", "value": "c", "min": -10, "max": 50}, {"label": "°F", "value": "f"}],
+        "unit_position": "prefix",
+        "default_unit": "c",
+    },
+]
+CREATE: dict[str, Any] = {
+    "name": "Helpfulness round 1",
+    "dataset_id": data.SURVEY_DATASET_ID,
+    "task_name": "Rate replies",
+    "task_introduction": "<p>Read the customer's message and the reply.</p>",
+    "task_steps": "<ol><li>Read</li><li>Answer</li></ol>",
+    "questions": QUESTIONS,
+    "workspace_id": data.WORKSPACE_ID,
+}
+
+
+def _writes(sandbox: InProcessSandbox) -> int:
+    return sandbox.state.requests_matching("POST") + sandbox.state.requests_matching("PATCH")
+
+
+async def test_from_a_dataset_to_a_ready_batch_whose_questions_read_back(sandbox: InProcessSandbox) -> None:
+    answer = Answer("accept")
+    async with Client(server_for(sandbox, allow_writes=True), mode="legacy", elicitation_callback=answer) as client:
+        text, created = await call_ok(client, "create_batch", CREATE)
+        batch_id = created["batch"]["id"]
+        assert created["outcome"] == "done"
+        assert created["batch"]["status"] == "UNINITIALISED"
+        assert "setup_batch" in text
+        _, setup = await call_ok(client, "setup_batch", {"batch_id": batch_id})
+        assert setup["wait"]["status"] == "READY"
+        _, read = await call_ok(client, "get_batch_instructions", {"batch_id": batch_id})
+    assert "with 3 questions, showing message, reply" in answer.asked[0]
+    assert "800 datapoints -> 800 tasks" in answer.asked[0]
+    assert read["dataset_fields"] == ["message", "reply"]  # the metadata field is not shown to participants
+    helpful, why, warmth = read["questions"]
+    assert helpful["options"][0]["label"] == "Yes"
+    assert helpful["answer_limit"] == 1
+    assert why["limits"] == "10-500 characters"
+    assert why["placeholder"] == "Because..."
+    assert warmth["unit_labels"] == ["°C", "°F"]
+    assert warmth["unit_position"] == "prefix"
+    assert warmth["limits"] == "°C -10-50"
+
+
+async def test_an_identical_create_within_10_minutes_returns_the_first_batch(sandbox: InProcessSandbox) -> None:
+    async with Client(server_for(sandbox, allow_writes=True, confirm_writes="never")) as client:
+        _, first = await call_ok(client, "create_batch", CREATE)
+        text, second = await call_ok(client, "create_batch", CREATE)
+        _, other = await call_ok(client, "create_batch", {**CREATE, "name": "Round 2"})
+    assert second["batch"]["id"] == first["batch"]["id"]
+    assert "this is that batch, not a new one" in text
+    assert other["batch"]["id"] != first["batch"]["id"]
+    assert sandbox.state.requests_matching("POST /api/v1/data-collection/batches") == 2
+
+
+@pytest.mark.parametrize(
+    ("question", "why"),
+    [
+        ({"type": "multiple_choice", "text": "Q", "options": [{"label": "A", "value": "a"}]}, "at least 2"),
+        (
+            {
+                "type": "multiple_choice",
+                "text": "Q",
+                "pick": 3,
+                "options": [{"label": "A", "value": "a"}, {"label": "B", "value": "b"}],
+            },
+            "exceeds the 2 options",
+        ),
+        (
+            {
+                "type": "multiple_choice_with_free_text",
+                "text": "Q",
+                "options": [{"label": "A", "value": "a"}, {"label": "B", "value": "b"}],
+            },
+            "heading",
+        ),
+        ({"type": "free_text", "text": "Q", "min_length": 50, "max_length": 5}, "larger than max_length"),
+        ({"type": "free_text_with_unit", "text": "Q", "units": [{"label": "kg", "value": "kg"}]}, "at least 2"),
+        ({"type": "file_upload", "text": "Q", "accepted_file_types": ["pdf"]}, "accepted_file_types"),
+        ({"type": "video_narration", "text": "Q"}, "questions"),
+    ],
+)
+async def test_invalid_questions_are_refused_before_anything_is_sent_or_asked(
+    sandbox: InProcessSandbox, question: dict[str, Any], why: str
+) -> None:
+    answer = Answer("accept")
+    async with Client(server_for(sandbox, allow_writes=True), mode="legacy", elicitation_callback=answer) as client:
+        result = await client.call_tool("create_batch", {**CREATE, "questions": [question]})
+    assert result.is_error is True
+    assert why in text_of(result)
+    assert "Nothing was sent to Prolific" in text_of(result)
+    assert sandbox.state.request_count == 0
+    assert answer.asked == []
+
+
+async def test_a_duplicate_shares_the_dataset_and_starts_uninitialised(sandbox: InProcessSandbox) -> None:
+    async with Client(server_for(sandbox, allow_writes=True, confirm_writes="never")) as client:
+        _, copied = await call_ok(client, "duplicate_batch", {"batch_id": data.SURVEY_BATCH_ID, "name": "Survey again"})
+    batch = copied["batch"]
+    assert batch["name"] == "Survey again"
+    assert batch["status"] == "UNINITIALISED"
+    assert batch["id"] != data.SURVEY_BATCH_ID
+    assert [d["id"] for d in batch["datasets"]] == [d["id"] for d in data.SURVEY_BATCH["datasets"]]
+    assert _writes(sandbox) == 1

@@ -67,16 +67,11 @@ class MultipleChoice(_Strict):
         return self
 
 
-class MultipleChoiceWithFreeText(_Strict):
-    type: Literal["multiple_choice_with_free_text"]
-    text: Text
-    options: list[OptionWithText] = Field(min_length=2, max_length=25)
-    pick: int = Field(default=1, description="1: one option; -1: any number; n: up to n")
+class MultipleChoiceWithFreeText(MultipleChoice):
+    """As multiple_choice, with a text box under each option (its heading says what to write)."""
 
-    @model_validator(mode="after")
-    def _limit(self) -> MultipleChoiceWithFreeText:
-        _check_pick(self.pick, self.options)
-        return self
+    type: Literal["multiple_choice_with_free_text"]  # type: ignore[assignment]
+    options: list[OptionWithText] = Field(min_length=2, max_length=25)  # type: ignore[assignment]
 
 
 class Unit(_Strict):
@@ -131,7 +126,7 @@ def item(question: Question) -> dict[str, Any]:
             base["validation"] = {"type": "string", "min": question.min_length, "max": question.max_length}
         if question.placeholder:
             base["placeholder_text_input"] = question.placeholder
-    elif isinstance(question, MultipleChoice | MultipleChoiceWithFreeText):
+    elif isinstance(question, MultipleChoice):
         base["answer_limit"] = question.pick
         base["options"] = [option.model_dump(exclude_defaults=True) for option in question.options]
     elif isinstance(question, FreeTextWithUnit):

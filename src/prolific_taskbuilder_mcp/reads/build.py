@@ -43,25 +43,25 @@ async def describe_create(
     return build.describe_create(name, workspace_id, dataset, len(questions), fields), layout(questions, fields)
 
 
-async def create_batch(client: ProlificClient, body: dict[str, Any], change: str) -> WriteOutcome:
-    batch = await client.create_batch(body)
+def _made(batch: Batch, change: str) -> WriteOutcome:
+    """The outcome of a write that made a batch: what to do with it next."""
+    later = " once a dataset is attached" if not batch.datasets else ""
     return WriteOutcome(
         outcome="done",
         change=change,
         batch=summarize_batch(batch),
-        next_step=f"setup_batch(batch_id={batch.id!r}) builds its tasks from the dataset.",
+        next_step=f"setup_batch(batch_id={batch.id!r}) builds its tasks from the dataset{later}.",
     )
+
+
+async def create_batch(client: ProlificClient, body: dict[str, Any], change: str) -> WriteOutcome:
+    return _made(await client.create_batch(body), change)
 
 
 async def created_before(client: ProlificClient, batch_id: str, change: str) -> WriteOutcome:
     """The batch an identical create made minutes ago (returned instead of making a second one)."""
-    batch = await client.get_batch(batch_id)
-    return WriteOutcome(
-        outcome="done",
-        change=f"{change} Already done by an identical call in the last 10 minutes: this is that batch, not a new one.",
-        batch=summarize_batch(batch),
-        next_step=f"setup_batch(batch_id={batch.id!r}) builds its tasks from the dataset.",
-    )
+    again = f"{change} Already done by an identical call in the last 10 minutes: this is that batch, not a new one."
+    return _made(await client.get_batch(batch_id), again)
 
 
 async def describe_duplicate(client: ProlificClient, batch_id: str, name: str | None, new_dataset: bool) -> str:
@@ -70,14 +70,7 @@ async def describe_duplicate(client: ProlificClient, batch_id: str, name: str | 
 
 
 async def duplicate_batch(client: ProlificClient, batch_id: str, body: dict[str, Any], change: str) -> WriteOutcome:
-    batch = await client.duplicate_batch(batch_id, body)
-    return WriteOutcome(
-        outcome="done",
-        change=change,
-        batch=summarize_batch(batch),
-        next_step=f"setup_batch(batch_id={batch.id!r}) builds the copy's tasks"
-        + (" once a dataset is attached." if not batch.datasets else "."),
-    )
+    return _made(await client.duplicate_batch(batch_id, body), change)
 
 
 async def describe_setup(client: ProlificClient, batch_id: str, tasks_per_group: int) -> str:

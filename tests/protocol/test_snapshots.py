@@ -25,7 +25,7 @@ UPDATE = bool(os.environ.get("UPDATE_SNAPSHOTS"))
 
 
 async def _surface() -> dict[str, list[dict[str, Any]]]:
-    async with Client(create_server(Settings(demo=True))) as client:
+    async with Client(create_server(Settings(demo=True, allow_writes=True))) as client:  # every tool, writes too
         tools = (await client.list_tools()).tools
         templates = (await client.list_resource_templates()).resource_templates
         prompts = (await client.list_prompts()).prompts

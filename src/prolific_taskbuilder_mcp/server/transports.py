@@ -450,4 +450,8 @@ def worker_app() -> ASGIApp:
 
     settings = load_settings(json.loads(os.environ.get(WORKER_ARGV, "[]")))
     configure_logging(settings.log_level, [s for s in (settings.token, settings.http_key) if s is not None])
-    return build_http_app(create_server(settings), settings)
+    from ..client.memory import settle_startup
+
+    app = build_http_app(create_server(settings), settings)
+    settle_startup()  # as the single-process server does (cli._serve)
+    return app

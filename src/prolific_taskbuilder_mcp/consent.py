@@ -113,7 +113,12 @@ async def ask(
         return Approval(approve=True)
     if not can_elicit(ctx):
         return Approval(approve=False)
-    return Elicit(await describe(), Approval)
+    # The question leaves the process outside the tool result (which the server redacts): redact it here.
+    redactor = app_context(ctx).redactor
+    token = user_token(ctx.request_context.request)
+    if token is not None:
+        redactor = redactor.with_secret(token)
+    return Elicit(redactor.text(await describe()), Approval)
 
 
 def decision(ctx: Ctx, outcome: ElicitationResult[Approval]) -> Decision:

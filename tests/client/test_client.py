@@ -428,3 +428,11 @@ async def test_list_batches_says_incomplete_whenever_meta_count_exceeds_what_was
         listed = await reads.list_batches(client, "6278acb09062db3b35bcbeb0")
     assert listed.total == 7
     assert listed.incomplete is True
+
+
+async def test_a_list_whose_records_are_not_a_list_is_prolifics_surprise() -> None:
+    for body in ({"results": "nope"}, {"responses": {"a": 1}}):
+        transport = httpx.MockTransport(lambda r, body=body: httpx.Response(200, json=body))
+        async with ProlificClient(SecretStr(CANARY_TOKEN), transport=transport) as client:
+            with pytest.raises(UnexpectedResponseError, match="not a list"):
+                await anext(client.list_batches("6278acb09062db3b35bcbeb0"))

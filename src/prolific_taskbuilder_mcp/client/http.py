@@ -49,7 +49,7 @@ from .errors import (
     UnexpectedResponseError,
     UpstreamError,
 )
-from .listbody import ListBodyError, ListBodyParser, RecordTooLargeError
+from .listbody import RESULT_KEYS, ListBodyError, ListBodyParser, RecordTooLargeError
 from .models import (
     Batch,
     BatchStatus,
@@ -399,7 +399,8 @@ class ProlificClient:
                         pending += parser.feed(text.decode(piece))
                     pending += parser.feed(text.decode(b"", final=True))
                     pending += parser.finish()
-                    if parser.records_key is None and parser.envelope.get("results") is not None:
+                    records = next((parser.envelope[k] for k in RESULT_KEYS if k in parser.envelope), None)
+                    if parser.records_key is None and records is not None:
                         raise ListBodyError("its results are not a list")
                     envelope.update(parser.envelope)
                     if pending:

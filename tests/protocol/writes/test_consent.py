@@ -168,3 +168,15 @@ async def test_setup_refuses_a_batch_without_a_dataset_before_asking(sandbox: In
     assert "no dataset attached" in text_of(result)
     assert answer.asked == []
     assert sandbox.state.requests_matching("/setup") == 0
+
+
+async def test_the_question_put_to_the_user_is_redacted_like_every_result(sandbox: InProcessSandbox) -> None:
+    """Upstream text (a batch name) reaches the user in the question, which does not pass the result redactor."""
+    leaked = "Token " + "s3cr3t" * 8
+    sandbox.state.batches[data.READY_BATCH_ID]["name"] = f"Batch {leaked}"
+    answer = Answer("decline")
+    async with Client(server_for(sandbox, allow_writes=True), mode="legacy", elicitation_callback=answer) as client:
+        await call_ok(client, "update_batch", RENAME)
+    assert answer.asked
+    assert leaked not in answer.asked[0]
+    assert "Token **********" in answer.asked[0]

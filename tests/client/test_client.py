@@ -29,6 +29,7 @@ from prolific_taskbuilder_mcp.client import (
     UpstreamError,
     tls,
 )
+from prolific_taskbuilder_mcp.client.errors import NotSentError
 from prolific_taskbuilder_mcp.sandbox import SEED_BATCH_ID, Fault
 from prolific_taskbuilder_mcp.sandbox.runner import RunningSandbox
 from tests.support.simulator import CANARY_TOKEN
@@ -216,7 +217,7 @@ async def test_unsafe_path_segments_are_refused_before_any_request(
         (httpx.ConnectError("refused"), NetworkError),
         (httpx.ReadError("reset"), NetworkError),
         (httpx.RemoteProtocolError("bad"), NetworkError),
-        (httpx.ConnectTimeout("slow"), RequestTimeoutError),
+        (httpx.ConnectTimeout("slow"), NotSentError),  # never connected: a write may be sent again
         (httpx.ReadTimeout("slow"), RequestTimeoutError),
         (httpx.PoolTimeout("busy"), RequestTimeoutError),
     ],

@@ -12,6 +12,10 @@ from __future__ import annotations
 class ProlificError(Exception):
     """Base class: a Prolific API call did not produce the expected result."""
 
+    maybe_applied: bool = False
+    """A write whose request may have reached Prolific before it failed (a 5xx, a timeout, a dropped
+    connection): the change may have been made, so look before trying again."""
+
     def __init__(self, message: str, *, status: int | None = None, detail: str | None = None) -> None:
         super().__init__(message)
         self.message = message
@@ -52,6 +56,16 @@ class UpstreamError(ProlificError):
 
 class NetworkError(ProlificError):
     """Prolific could not be reached (DNS, connection refused or reset, TLS)."""
+
+
+class NotSentError(NetworkError):
+    """The connection to Prolific was never made (refused, DNS, TLS): the request surely did not reach it, so even a
+    write may be sent again."""
+
+
+class UploadRefusedError(ProlificError):
+    """The file storage a presigned upload URL points at refused the upload (the URL expired, or the file is not
+    what was signed for)."""
 
 
 class RequestTimeoutError(ProlificError):

@@ -42,25 +42,31 @@ from .errors import (
     ForbiddenError,
     NetworkError,
     NotFoundError,
+    NotSentError,
     ProlificError,
     RateLimitedError,
     RequestTimeoutError,
     UnauthorizedError,
     UnexpectedResponseError,
+    UploadRefusedError,
     UpstreamError,
 )
 from .listbody import RESULT_KEYS, ListBodyError, ListBodyParser, RecordTooLargeError
 from .models import (
+    AppendResult,
     Batch,
     BatchStatus,
     Collection,
     Dataset,
     ExportJob,
+    ImportJob,
     Instruction,
     Page,
     Report,
     ResponseDigest,
+    SyncJob,
     TaskResponse,
+    UploadTarget,
     User,
     Workspace,
 )
@@ -70,6 +76,7 @@ logger = logging.getLogger(__name__)
 API_PREFIX = "/api/v1"
 USER_AGENT = f"prolific-taskbuilder-mcp/{__version__}"
 _SAFE_SEGMENT = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_SAFE_FILENAME = re.compile(r"^[A-Za-z0-9_-]{1,64}\.(csv|jsonl)$")
 _RETRY_STATUSES = frozenset({429, 502, 503, 504})
 _DETAIL_LIMIT = 300
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
@@ -82,11 +89,21 @@ BODY_BUDGET_BODIES = 3
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 T = TypeVar("T")
+Retry = bool | Literal["if_not_sent"]
+"""Whether a call is retried: reads yes; writes only "if_not_sent" (the connection was never made)."""
 OwnerKind = Literal["batches", "collections"]
 
 RetryListener = Callable[[str], Awaitable[None]]
 retry_listener: ContextVar[RetryListener | None] = ContextVar("prolific_retry_listener", default=None)
 """Set by a caller that wants to hear about retries of the calls it makes (the MCP layer forwards them)."""
+
+
+@dataclass(frozen=True)
+class RawBody:
+    """A request body sent as it is (JSONL for appends), with its content type."""
+
+    content: bytes
+    content_type: str
 
 
 @dataclass(frozen=True)
@@ -459,6 +476,8 @@ class ProlificClient:
             raise UnexpectedResponseError(
                 f"Prolific returned a body we cannot read: content encoding {exc}", status=None
             ) from None
+        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+            raise NotSentError(f"could not connect to Prolific ({type(exc).__name__})") from None
         except httpx.TimeoutException:
             raise RequestTimeoutError(f"Prolific did not answer within {self.options.request_timeout:g} s") from None
         except httpx.TransportError as exc:
@@ -492,24 +511,90 @@ class ProlificClient:
 
     async def update_batch(self, batch_id: str, changes: Mapping[str, Any]) -> Batch:
         """PATCH /api/v1/data-collection/batches/{batch_id} with only the fields that change. Sent once."""
-        data = await self._call_json("PATCH", _path("data-collection", "batches", batch_id), retry=False, body=changes)
+        path = _path("data-collection", "batches", batch_id)
+        data = await self._call_json("PATCH", path, retry="if_not_sent", body=dict(changes))
         return _parse(Batch, data, "a batch")
 
     async def create_batch(self, body: Mapping[str, Any]) -> Batch:
         """POST /api/v1/data-collection/batches: 201 and the new UNINITIALISED batch. Sent once."""
-        data = await self._call_json("POST", _path("data-collection", "batches"), retry=False, body=dict(body))
+        data = await self._call_json("POST", _path("data-collection", "batches"), retry="if_not_sent", body=dict(body))
         return _parse(Batch, data, "a batch")
 
     async def duplicate_batch(self, batch_id: str, body: Mapping[str, Any]) -> Batch:
         """POST /batches/{batch_id}/duplicate: 201 and the copy. Sent once."""
         path = _path("data-collection", "batches", batch_id, "duplicate")
-        data = await self._call_json("POST", path, retry=False, body=dict(body))
+        data = await self._call_json("POST", path, retry="if_not_sent", body=dict(body))
         return _parse(Batch, data, "a batch")
 
     async def setup_batch(self, batch_id: str, settings: Mapping[str, Any]) -> None:
         """POST /batches/{batch_id}/setup: 202 and an empty body; the batch turns PROCESSING. Sent once."""
         path = _path("data-collection", "batches", batch_id, "setup")
-        await self._call_json("POST", path, retry=False, body=dict(settings))
+        await self._call_json("POST", path, retry="if_not_sent", body=dict(settings))
+
+    async def sync_batch(self, batch_id: str) -> SyncJob:
+        """POST /batches/{batch_id}/sync: the queued sync job (202, or 200). Sent once."""
+        data = await self._call_json("POST", _path("data-collection", "batches", batch_id, "sync"), retry="if_not_sent")
+        return _parse(SyncJob, data, "a sync job")
+
+    async def get_sync(self, batch_id: str, sync_id: str) -> SyncJob:
+        """GET /batches/{batch_id}/syncs/{sync_id} (plural `syncs`)."""
+        data = await self._get_json(_path("data-collection", "batches", batch_id, "syncs", sync_id))
+        return _parse(SyncJob, data, "a sync job")
+
+    async def create_dataset(self, body: Mapping[str, Any]) -> Dataset:
+        """POST /api/v1/data-collection/datasets: 201 and the new dataset (V4 when `schema` is sent). Sent once."""
+        path = _path("data-collection", "datasets")
+        data = await self._call_json("POST", path, retry="if_not_sent", body=dict(body))
+        return _parse(Dataset, data, "a dataset")
+
+    async def get_upload_url(self, dataset_id: str, filename: str) -> UploadTarget:
+        """GET /datasets/{dataset_id}/upload-url/{filename}: 201 and a presigned PUT; for V4 it starts an import
+        job, so it is sent once too."""
+        if not _SAFE_FILENAME.fullmatch(filename):
+            raise ValueError("refusing an unsafe upload file name")
+        path = _path("data-collection", "datasets", dataset_id, "upload-url") + "/" + filename
+        data = await self._call_json("GET", path, retry="if_not_sent")
+        return _parse(UploadTarget, data, "an upload URL")
+
+    async def upload(self, target: UploadTarget, content: AsyncIterator[bytes] | bytes, length: int) -> None:
+        """PUT a file to the presigned URL exactly as Prolific returned it: its Content-Type, a Content-Length
+        (storage refuses chunked uploads), and no credential (the URL is the credential; the token goes only to
+        the API origin). Sent once; no call deadline (a large file takes as long as it takes, each step within
+        the request timeout)."""
+        if (target.http_method or "PUT").upper() != "PUT":
+            raise UnexpectedResponseError(f"Prolific asked for an upload by {target.http_method}, not PUT")
+        url = httpx.URL(target.upload_url)
+        if url.scheme not in ("https", self._base.scheme) or not url.host:
+            raise UnexpectedResponseError("Prolific returned an upload URL that is not https")
+        headers = {"Content-Type": target.content_type or "application/octet-stream", "Content-Length": str(length)}
+        with self._translated():
+            http = await self._http()
+            request = http.build_request("PUT", url, content=content, headers=headers)
+            request.headers.pop("Authorization", None)
+            response = await http.send(request, auth=None, stream=True)
+            try:
+                raw = await read_body(*_raw_body(response), 64 * 1024, self._budget)
+            finally:
+                await response.aclose()
+        if response.status_code >= 300:
+            said = clean_text(self._redactor.text(raw.decode("utf-8", "replace")))
+            raise UploadRefusedError(
+                f"the file storage refused the upload ({response.status_code}): {said}", status=response.status_code
+            )
+
+    async def get_import(self, dataset_id: str, import_id: str) -> ImportJob:
+        """GET /datasets/{dataset_id}/imports/{import_id} (the ids are filled in when the answer omits them)."""
+        data = await self._get_json(_path("data-collection", "datasets", dataset_id, "imports", import_id))
+        if isinstance(data, dict):
+            data = {"dataset_id": dataset_id, "import_id": import_id, **data}
+        return _parse(ImportJob, data, "an import job")
+
+    async def append_datapoints(self, dataset_id: str, jsonl: bytes) -> AppendResult:
+        """POST /datasets/{dataset_id}/datapoints with JSONL (at most 1,000 records). Sent once."""
+        path = _path("data-collection", "datasets", dataset_id, "datapoints")
+        body = RawBody(jsonl, "application/x-ndjson")
+        data = await self._call_json("POST", path, retry="if_not_sent", body=body)
+        return _parse(AppendResult, data, "an append result")
 
     async def get_export(self, kind: OwnerKind, owner_id: str, export_id: str) -> ExportJob:
         """GET /batches|collections/{id}/export/{export_id}"""
@@ -544,15 +629,23 @@ class ProlificClient:
 
     # -- plumbing ----------------------------------------------------------------------------------
 
-    async def _call_json(self, method: str, path: str, *, retry: bool, body: Any = None) -> Any:
-        """A non-GET call (never coalesced), within the call deadline; retried only when `retry` (writes are
-        not: a repeat could change data twice)."""
+    async def _call_json(self, method: str, path: str, *, retry: Retry, body: Any = None) -> Any:
+        """A non-GET call (never coalesced), within the call deadline. Writes are retried only "if_not_sent" (a
+        repeat of a request that reached Prolific could change data twice); when one fails after it may have
+        reached Prolific, the error says so (`maybe_applied`)."""
         failures: list[ProlificError] = []
         try:
             with anyio.fail_after(self.options.call_deadline):
                 return await self._send_with_retries(method, path, None, retry=retry, failures=failures, body=body)
         except TimeoutError:
-            raise self._deadline_error(failures) from None
+            error = self._deadline_error(failures)
+        except ProlificError as exc:
+            error = exc
+        if retry == "if_not_sent" and not isinstance(error, NotSentError):
+            error.maybe_applied = isinstance(error, UpstreamError | NetworkError | RequestTimeoutError) or (
+                isinstance(error, UnexpectedResponseError) and (error.status or 200) < 300
+            )
+        raise error from None
 
     def _deadline_error(self, failures: list[ProlificError]) -> ProlificError:
         """What to report when the call deadline ends a call: the last real failure if an attempt failed (the
@@ -601,7 +694,7 @@ class ProlificClient:
         path: str,
         params: Mapping[str, str] | None,
         *,
-        retry: bool | None = None,
+        retry: Retry | None = None,
         failures: list[ProlificError] | None = None,
         body: Any = None,
     ) -> Any:
@@ -613,6 +706,8 @@ class ProlificClient:
             except (RateLimitedError, UpstreamError, NetworkError, RequestTimeoutError) as exc:
                 if failures is not None:
                     failures.append(exc)
+                if retry == "if_not_sent" and not isinstance(exc, NotSentError):
+                    raise
                 await self._before_retry(method, path, exc, attempt, attempts, started)
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -645,7 +740,9 @@ class ProlificClient:
         started = time.perf_counter()
         with self._translated():
             http = await self._http()
-            sent = {"json": body} if body is not None else {}
+            sent: dict[str, Any] = {"json": body} if body is not None else {}
+            if isinstance(body, RawBody):
+                sent = {"content": body.content, "headers": {"Content-Type": body.content_type}}
             async with http.stream(method, path, params=params, auth=self._credentials(), **sent) as response:
                 raw, encoding = _raw_body(response)
                 body = await read_body(raw, encoding, self.options.max_body_bytes, self._budget)

@@ -149,6 +149,7 @@ class ExportJob(_Tolerant):
 
 
 class ImportJob(_Tolerant):
+    dataset_id: str | None = None
     import_id: str | None = None
     type: str | None = None
     status: str | None = None
@@ -179,6 +180,42 @@ class Dataset(_Tolerant):
     has_predetermined_grouping_id: bool | None = None
     schema_: dict[str, Any] | None = Field(default=None, alias="schema")
     imports: list[ImportJob] | None = None
+
+
+class UploadTarget(_Tolerant):
+    """Where to PUT a dataset file (9.5): a presigned storage URL, and the import job it starts (V4)."""
+
+    upload_url: str
+    http_method: str | None = None
+    content_type: str | None = None
+    import_id: str | None = None
+    dataset_id: str | None = None
+    expires_at: str | None = None
+    file_key: str | None = None
+
+
+class AppendResult(_Tolerant):
+    """Records appended to a V4 dataset (9.8; field names inferred from import jobs)."""
+
+    accepted_count: int | None = None
+    duplicate_count: int | None = None
+    rejected_count: int | None = None
+    errors: list[dict[str, Any]] | None = None
+
+
+class SyncJob(_Tolerant):
+    """A batch sync (7.10, 7.11): tasks for datapoints appended after setup."""
+
+    sync_id: str | None = None
+    batch_id: str | None = None
+    dataset_id: str | None = None
+    status: str | None = None
+    created_at: str | None = None
+    tasks_created: int | None = None
+    datapoints_processed: int | None = None
+    groups_created: int | None = None
+    groups_expanded: int | None = None
+    reason: str | None = None
 
 
 class CollectionPage(_Tolerant):

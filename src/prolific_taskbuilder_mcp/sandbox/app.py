@@ -66,7 +66,7 @@ class SandboxApp:
         if len(path) > 1 and path.endswith("/"):
             scope = {**scope, "path": path.rstrip("/") or "/", "raw_path": path.rstrip("/").encode()}
             path = scope["path"]
-        if path.startswith(("/_sandbox/", "/_files/")):
+        if path.startswith(("/_sandbox/", "/_files/", "/raw-datasets/")):
             await self.router(scope, receive, send)
             return
         query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)

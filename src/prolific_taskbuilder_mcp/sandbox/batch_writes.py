@@ -32,7 +32,7 @@ class WriteRefusedError(Exception):
         self.detail = detail
 
 
-def _now_iso() -> str:
+def now_iso() -> str:
     moment = time.time()
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(moment)) + f".{int(moment % 1 * 1000):03d}Z"
 
@@ -138,7 +138,7 @@ def create(body: Any, datasets: dict[str, dict[str, Any]]) -> dict[str, Any]:
             raise WriteRefusedError(422, {"type": "INVALID_BATCH_ITEMS", "issues": issues})
     batch: dict[str, Any] = {
         "id": str(uuid.uuid4()),
-        "created_at": _now_iso(),
+        "created_at": now_iso(),
         "created_by": data.USER_ID,
         "datasets": [_dataset_summary(dataset)] if dataset else [],
         "name": name,
@@ -186,7 +186,7 @@ def update(batch: dict[str, Any], body: Any, datasets: dict[str, dict[str, Any]]
             batch.pop("batch_items", None)
             batch["total_instruction_count"] = 0
         else:
-            current = dataset or _find_dataset(_attached(batch), datasets)
+            current = dataset or _find_dataset(attached(batch), datasets)
             issues = layout_issues(items, _dataset_fields(current))
             if issues:
                 raise WriteRefusedError(422, {"type": "INVALID_BATCH_ITEMS", "issues": issues})
@@ -198,7 +198,7 @@ def update(batch: dict[str, Any], body: Any, datasets: dict[str, dict[str, Any]]
         batch["auto_sync_enabled"] = bool(body["auto_sync_enabled"])
 
 
-def _attached(batch: dict[str, Any]) -> str | None:
+def attached(batch: dict[str, Any]) -> str | None:
     attached = batch.get("datasets") or []
     return attached[0].get("id") if attached and isinstance(attached[0], dict) else None
 
@@ -217,7 +217,7 @@ def setup(batch: dict[str, Any], body: Any, datasets: dict[str, dict[str, Any]],
     per_group = body.get("tasks_per_group", 1)
     if not isinstance(per_group, int | float) or isinstance(per_group, bool) or per_group < 1:
         raise WriteRefusedError(400, {"tasks_per_group": ["Ensure this value is greater than or equal to 1."]})
-    dataset = _find_dataset(body.get("dataset_id") or _attached(batch), datasets)
+    dataset = _find_dataset(body.get("dataset_id") or attached(batch), datasets)
     if dataset is None:
         raise WriteRefusedError(400, "No dataset is attached to the batch: pass dataset_id.")
     if not _dataset_ready(dataset):
@@ -234,6 +234,7 @@ def setup(batch: dict[str, Any], body: Any, datasets: dict[str, dict[str, Any]],
         "fails": FAIL_SETUP in str(dataset.get("name") or ""),
         "tasks": datapoints,
         "groups": math.ceil(datapoints / float(per_group)) if datapoints else 0,
+        "per_group": int(per_group),
     }
 
 
@@ -246,6 +247,7 @@ def advance(batch: dict[str, Any], now: float) -> None:
         batch["status"] = "ERROR"
     else:
         batch.update(status="READY", total_task_count=job["tasks"], total_task_groups=job["groups"])
+        batch.update(_tasked=job["tasks"], _per_group=job["per_group"])  # what a later sync continues from
     del batch["_setup"]
 
 
@@ -263,7 +265,7 @@ def duplicate(source: dict[str, Any], body: Any) -> dict[str, Any]:
     batch = {
         **copied,
         "id": str(uuid.uuid4()),
-        "created_at": _now_iso(),
+        "created_at": now_iso(),
         "created_by": data.USER_ID,
         "name": name,
         "status": "UNINITIALISED",

@@ -147,9 +147,15 @@ def _timestamp(index: int) -> str:
 
 
 def response(
-    owner_key: str, owner_field: str, owner_id: str, instructions: list[dict[str, Any]], index: int
+    owner_key: str,
+    owner_field: str,
+    owner_id: str,
+    instructions: list[dict[str, Any]],
+    index: int,
+    datapoints: list[dict[str, str]] | None = None,
 ) -> dict[str, Any]:
-    """Record `index` of a batch (owner_field "batch_id") or collection ("collection_id")."""
+    """Record `index` of a batch (owner_field "batch_id") or collection ("collection_id"); `datapoints`: the
+    metadata of the datapoints the tasks were made from, in task order (else generated ticket metadata)."""
     seed_base = _mix(*owner_key.encode())
     assignment, k = divmod(index, len(instructions))
     task, rater = divmod(assignment, RATERS_PER_TASK)
@@ -162,7 +168,9 @@ def response(
         "task_id": f"0193b6f4-11aa-7d3c-b2e0-{(seed_base + task) & 0xFFFFFFFFFFFF:012x}",
         "correlation_id": f"0193c0dd-f2a3-7e44-91b0-{(seed_base + assignment) & 0xFFFFFFFFFFFF:012x}",
         "submission_id": f"65f1c2d3e4a5{(seed_base + participant * 7) & 0xFFFFFFFFFFFF:012x}",
-        "metadata": {"ticket": f"T-{10000 + task}", "text": DATAPOINT_TEXTS[task % len(DATAPOINT_TEXTS)]},
+        "metadata": dict(datapoints[task % len(datapoints)])
+        if datapoints
+        else {"ticket": f"T-{10000 + task}", "text": DATAPOINT_TEXTS[task % len(DATAPOINT_TEXTS)]},
         "response": {
             "instruction_id": instruction["id"],
             "type": instruction["type"],
@@ -175,9 +183,15 @@ def response(
 
 
 def responses(
-    owner_key: str, owner_field: str, owner_id: str, instructions: list[dict[str, Any]], start: int, stop: int
+    owner_key: str,
+    owner_field: str,
+    owner_id: str,
+    instructions: list[dict[str, Any]],
+    start: int,
+    stop: int,
+    datapoints: list[dict[str, str]] | None = None,
 ) -> Iterator[dict[str, Any]]:
     if not instructions:
         return
     for index in range(start, stop):
-        yield response(owner_key, owner_field, owner_id, instructions, index)
+        yield response(owner_key, owner_field, owner_id, instructions, index, datapoints)

@@ -6,16 +6,18 @@ import copy
 import hashlib
 import io
 import json
+import tempfile
 import time
 import zipfile
 from dataclasses import asdict
 from typing import Any
 
+import anyio
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from . import data, generate
+from . import data, dataset_writes, generate
 from .batch_writes import WriteRefusedError
 from .errors import error_response
 from .state import Fault, SandboxState
@@ -158,7 +160,8 @@ def _responses_page(request: Request, owner_field: str, owner_id: str) -> Respon
     key = f"{owner_id}:{start}:{stop}:{total}:{json.dumps(links)}"
     body = state.cached_body(key)
     if body is None:
-        rows = generate.responses(owner_id, owner_field, owner_id, instructions, start, stop) if instructions else []
+        datapoints = state.datapoints_of(owner_id)
+        rows = generate.responses(owner_id, owner_field, owner_id, instructions, start, stop, datapoints)
         body = json.dumps({"results": list(rows), "meta": {"count": total}, **links}).encode()
         state.cache_body(key, body)
     return Response(body, media_type="application/json")
@@ -254,6 +257,92 @@ async def get_dataset_status(request: Request) -> Response:
         else:
             status = "READY"
     return JSONResponse({"status": status})
+
+
+async def create_dataset(request: Request) -> Response:
+    try:
+        return JSONResponse(_state(request).create_dataset(await _json_body(request)), status_code=201)
+    except WriteRefusedError as exc:
+        return _refused(exc)
+
+
+async def get_upload_url(request: Request) -> Response:
+    """9.5: 201 (the CLI requires exactly 201 for this GET: it creates an import job)."""
+    state = _state(request)
+    try:
+        target = state.upload_target(
+            request.path_params["dataset_id"], request.path_params["filename"], request.url.netloc
+        )
+    except WriteRefusedError as exc:
+        return _refused(exc)
+    return error_response(404, "Dataset not found.") if target is None else JSONResponse(target, status_code=201)
+
+
+async def get_import(request: Request) -> Response:
+    job = _state(request).poll_import(request.path_params["dataset_id"], request.path_params["import_id"])
+    return error_response(404, "Import not found.") if job is None else JSONResponse(job)
+
+
+async def append_datapoints(request: Request) -> Response:
+    """9.8: JSONL only (`application/x-ndjson`); 200 with the counts (a simulator choice: the code is unknown)."""
+    if request.headers.get("content-type", "").split(";")[0].strip() != "application/x-ndjson":
+        return error_response(415, "Send the records as JSONL with Content-Type: application/x-ndjson.")
+    try:
+        counts = _state(request).append_datapoints(request.path_params["dataset_id"], await request.body())
+    except WriteRefusedError as exc:
+        return _refused(exc)
+    return error_response(404, "Dataset not found.") if counts is None else JSONResponse(counts)
+
+
+async def sync_batch(request: Request) -> Response:
+    try:
+        job = _state(request).start_sync(request.path_params["batch_id"])
+    except WriteRefusedError as exc:
+        return _refused(exc)
+    return error_response(404, "Batch not found.") if job is None else JSONResponse(job, status_code=202)
+
+
+async def get_sync(request: Request) -> Response:
+    job = _state(request).poll_sync(request.path_params["batch_id"], request.path_params["sync_id"])
+    return error_response(404, "Sync not found.") if job is None else JSONResponse(job)
+
+
+# -- the storage origin (presigned uploads, 9.6: no token; the URL is the credential) ---------------
+
+
+def _s3_error(status: int, code: str, message: str) -> Response:
+    body = f"<Error><Code>{code}</Code><Message>{message}</Message></Error>"
+    return Response(body, status_code=status, media_type="application/xml")
+
+
+async def storage_put(request: Request) -> Response:
+    """Receive a presigned PUT as S3 would: the exact signed URL on its own origin, the signed Content-Type, a
+    Content-Length (S3 refuses chunked uploads). Every request's headers are recorded for tests."""
+    state = _state(request)
+    key = request.path_params["key"]
+    query = request.scope.get("query_string", b"").decode("latin-1")
+    headers = {k.lower(): v for k, v in request.headers.items()}
+    state.note_storage_request({"method": request.method, "path": request.url.path, "query": query, "headers": headers})
+    upload = state.upload_for(key)
+    if request.method != "PUT" or upload is None:
+        return _s3_error(404 if upload is None else 405, "NoSuchUpload", "No upload was signed for this key.")
+    signed = (
+        f"X-Amz-Expires={int(upload['expires'])}&X-Amz-Signature={dataset_writes.signature(key, upload['expires'])}"
+    )
+    if query != signed or headers.get("host") != upload["host"]:
+        return _s3_error(403, "SignatureDoesNotMatch", "The request is not the URL that was signed.")
+    if upload["expires"] <= state.wall():
+        return _s3_error(403, "AccessDenied", "Request has expired")
+    if headers.get("content-type") != upload["content_type"]:
+        return _s3_error(403, "SignatureDoesNotMatch", "The Content-Type is not the one that was signed.")
+    if "content-length" not in headers:
+        return _s3_error(411, "MissingContentLength", "You must provide the Content-Length HTTP header.")
+    with tempfile.SpooledTemporaryFile(max_size=1 << 20) as spool:
+        async for chunk in request.stream():
+            spool.write(chunk)
+        spool.seek(0)
+        await anyio.to_thread.run_sync(state.receive_upload, key, spool)
+    return Response(status_code=200)
 
 
 async def list_collections(request: Request) -> Response:
@@ -377,6 +466,15 @@ async def hook_faults(request: Request) -> Response:
     return JSONResponse({"faults": [asdict(f) for f in state.faults]})
 
 
+async def hook_participants(request: Request) -> Response:
+    """Simulated participants answer a READY batch: `{"batch_id": ..., "raters": 3}` -> the number of responses."""
+    body = await request.json()
+    count = _state(request).answer(str(body.get("batch_id")), int(body.get("raters", 3)))
+    if count is None:
+        return JSONResponse({"error": "no such batch"}, status_code=404)
+    return JSONResponse({"responses": count})
+
+
 async def hook_stats(request: Request) -> Response:
     state = _state(request)
     return JSONResponse({"requests": state.request_count, "by_route": dict(state.requests)})
@@ -409,6 +507,13 @@ def routes() -> list[Route]:
         Route(f"{batch}/export/{{export_id}}", get_export, methods=["GET"]),
         Route(f"{api}/datasets/{{dataset_id}}", get_dataset, methods=["GET"]),
         Route(f"{api}/datasets/{{dataset_id}}/status", get_dataset_status, methods=["GET"]),
+        Route(f"{api}/datasets", create_dataset, methods=["POST"]),
+        Route(f"{api}/datasets/{{dataset_id}}/upload-url/{{filename}}", get_upload_url, methods=["GET"]),
+        Route(f"{api}/datasets/{{dataset_id}}/imports/{{import_id}}", get_import, methods=["GET"]),
+        Route(f"{api}/datasets/{{dataset_id}}/datapoints", append_datapoints, methods=["POST"]),
+        Route(f"{batch}/sync", sync_batch, methods=["POST"]),
+        Route(f"{batch}/syncs/{{sync_id}}", get_sync, methods=["GET"]),
+        Route("/raw-datasets/{key:path}", storage_put, methods=["PUT", "GET", "POST"]),
         Route(f"{api}/collections", list_collections, methods=["GET"]),
         Route(collection, get_collection, methods=["GET"]),
         Route(f"{collection}/responses", get_collection_responses, methods=["GET"]),
@@ -420,5 +525,6 @@ def routes() -> list[Route]:
         Route("/_sandbox/config", hook_config, methods=["POST"]),
         Route("/_sandbox/faults", hook_faults, methods=["GET", "POST", "DELETE"]),
         Route("/_sandbox/stats", hook_stats, methods=["GET"]),
+        Route("/_sandbox/participants", hook_participants, methods=["POST"]),
         Route("/_sandbox/reset", hook_reset, methods=["POST"]),
     ]

@@ -24,10 +24,11 @@ class RunningSandbox:
 def sandbox_in_thread(state: SandboxState | None = None, host: str = "127.0.0.1") -> Iterator[RunningSandbox]:
     """Serve the simulator on an ephemeral loopback port for the duration of the block."""
     state = state or SandboxState()
-    sock = listening_socket(host, 0)
+    sock, storage = listening_socket(host, 0), listening_socket(host, 0)
+    state.storage_origin = state.storage_origin or url_of(storage)  # presigned uploads: a second origin
     config = uvicorn.Config(create_app(state), log_level="critical", access_log=False, lifespan="off")
     server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock, storage]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
     while not server.started:
@@ -40,9 +41,11 @@ def sandbox_in_thread(state: SandboxState | None = None, host: str = "127.0.0.1"
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
+        storage.close()
 
 
 def serve_forever(host: str, port: int, state: SandboxState) -> None:
-    sock = listening_socket(host, port)
+    sock, storage = listening_socket(host, port), listening_socket(host, 0)
+    state.storage_origin = state.storage_origin or url_of(storage)  # presigned uploads: a second origin
     config = uvicorn.Config(create_app(state), log_level="info", lifespan="off")
-    uvicorn.Server(config).run(sockets=[sock])
+    uvicorn.Server(config).run(sockets=[sock, storage])

@@ -9,9 +9,9 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import IO, Any, Literal
 
-from . import batch_writes, data, generate
+from . import batch_writes, data, dataset_writes, generate
 
 FaultKind = Literal["status", "html", "not_json", "wrong_shape", "delay", "drip", "huge", "reset", "truncated"]
 
@@ -66,11 +66,20 @@ class SandboxState:
     """Rows per page in `offset` (when no limit is sent) and `links` modes."""
     legacy_instructions_gone: bool = False
     """When True the deprecated /instructions endpoint answers 410 Gone (its sunset has passed)."""
+    storage_origin: str | None = None
+    """Where presigned upload URLs point (a second origin, like S3 beside the API); None: `uploads.<API host>`."""
+    participants_answer: bool = False
+    """Simulated participants answer every batch that turns READY here (the demo); otherwise a test says when."""
     batches: dict[str, dict[str, Any]] = field(default_factory=dict)
     datasets: dict[str, dict[str, Any]] = field(default_factory=dict)
     collections: dict[str, dict[str, Any]] = field(default_factory=dict)
     response_counts: dict[str, int] = field(default_factory=dict)
     exports: dict[str, dict[str, Any]] = field(default_factory=dict)
+    syncs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    uploads: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Issued upload URLs by file key: the dataset, import, content type and expiry each was signed for."""
+    storage_requests: list[dict[str, Any]] = field(default_factory=list)
+    """Every request the storage origin received: method, path, query and headers (to prove what reached it)."""
     faults: list[Fault] = field(default_factory=list)
     requests: Counter[str] = field(default_factory=Counter)
     query_keys: Counter[str] = field(default_factory=Counter)
@@ -79,6 +88,8 @@ class SandboxState:
     """Authorised API requests per (token, "METHOD path")."""
     started: float = 0.0
     _bodies: dict[str, bytes] = field(default_factory=dict)
+    _seen: dict[str, set[int]] = field(default_factory=dict)
+    _ingests: dict[str, tuple[dataset_writes.Ingest, str | None]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
@@ -101,6 +112,7 @@ class SandboxState:
                     "expires": self.wall() + self.url_ttl,
                 }
             }
+            self.syncs, self.uploads, self.storage_requests, self._seen, self._ingests = {}, {}, [], {}, {}
             self.export_polls = 2
             self.legacy_instructions_gone = False
             self.faults = []
@@ -217,6 +229,146 @@ class SandboxState:
             self.batches[batch["id"]] = batch
             return batch_writes.public(copy.deepcopy(batch))
 
+    # -- dataset writes and syncs (reference 9.1, 9.5-9.8, 7.10-7.11; the rules live in dataset_writes.py) ------
+
+    def create_dataset(self, body: Any) -> dict[str, Any]:
+        with self._lock:
+            dataset = dataset_writes.create(body)
+            self.datasets[dataset["id"]] = dataset
+            self._seen[dataset["id"]] = set()
+            return batch_writes.public(copy.deepcopy(dataset))
+
+    def upload_target(self, dataset_id: str, filename: str, api_host: str) -> dict[str, Any] | None:
+        with self._lock:
+            dataset = self.datasets.get(dataset_id)
+            if dataset is None:
+                return None
+            expires = self.wall() + self.url_ttl
+            origin = self.storage_origin or f"http://uploads.{api_host}"
+            target = dataset_writes.upload_target(dataset, filename, origin, expires)
+            self.uploads[target["file_key"]] = {
+                "dataset_id": dataset_id,
+                "import_id": target["import_id"],
+                "content_type": target["content_type"],
+                "expires": expires,
+                "extension": filename.rpartition(".")[2].lower(),
+                "host": origin.partition("://")[2],
+            }
+            return target
+
+    def note_storage_request(self, entry: dict[str, Any]) -> None:
+        with self._lock:
+            self.storage_requests = [*self.storage_requests[-99:], entry]
+
+    def upload_for(self, key: str) -> dict[str, Any] | None:
+        with self._lock:
+            found = self.uploads.get(key)
+            return None if found is None else dict(found)
+
+    def receive_upload(self, key: str, raw: IO[bytes]) -> None:
+        """The file a presigned PUT delivered: read against the schema now (outside the lock: it may be large),
+        written when the import job finishes (12.3). Runs in a worker thread."""
+        with self._lock:
+            upload = self.uploads.pop(key)
+            dataset = self.datasets[upload["dataset_id"]]
+            snapshot = {"schema": copy.deepcopy(dataset.get("schema")), "_records": dataset.get("_records") or []}
+            seen = set(self._seen.get(dataset["id"], set()))
+        ingest, reason = dataset_writes.ingest_file(snapshot, seen, raw, upload["extension"])
+        with self._lock:
+            self._seen[dataset["id"]] = seen
+            if dataset.get("schema_version") != 4:  # V3 (12.2): no import job; the dataset itself turns READY
+                dataset_writes.write(dataset, ingest)
+                dataset.update(status="ERROR" if reason else "READY", filename=key.rpartition("/")[2])
+                return
+            job = self._import_job(dataset, upload["import_id"])
+            if job is not None:
+                job.update(status="queued", updated_at=batch_writes.now_iso())
+                self._ingests[upload["import_id"]] = (ingest, reason)
+
+    @staticmethod
+    def _import_job(dataset: dict[str, Any], import_id: str) -> dict[str, Any] | None:
+        return next((j for j in dataset.get("imports") or [] if j.get("import_id") == import_id), None)
+
+    def poll_import(self, dataset_id: str, import_id: str) -> dict[str, Any] | None:
+        """One status read of an import job: queued -> processing -> complete | partial | failed."""
+        with self._lock:
+            dataset = self.datasets.get(dataset_id)
+            job = self._import_job(dataset, import_id) if dataset is not None else None
+            if dataset is None or job is None:
+                return None
+            if job["status"] == "queued":
+                ingest = self._ingests[import_id][0]
+                now = batch_writes.now_iso()
+                job.update(status="processing", processing_started_at=now, updated_at=now)
+                job.update(processed_offset=(ingest.accepted + ingest.rejected) // 2, written_count=0)
+            elif job["status"] == "processing":
+                ingest, reason = self._ingests.pop(import_id)
+                for key in ("processed_offset", "written_count"):
+                    job.pop(key, None)
+                if reason is None:
+                    dataset_writes.write(dataset, ingest)
+                dataset_writes.finish_import(job, ingest, reason)
+            return copy.deepcopy(job)
+
+    def append_datapoints(self, dataset_id: str, body: bytes) -> dict[str, Any] | None:
+        with self._lock:
+            dataset = self.datasets.get(dataset_id)
+            if dataset is None:
+                return None
+            ingest = dataset_writes.append_lines(dataset, self._seen.setdefault(dataset_id, set()), body)
+            for batch in self.batches.values():  # auto-sync (7.10): a sync starts by itself for the new data
+                mine = batch.get("auto_sync_enabled") and batch_writes.attached(batch) == dataset_id
+                if mine and ingest.written_count and batch.get("status") == "READY":
+                    job = dataset_writes.start_sync(batch, dataset)
+                    self.syncs[job["sync_id"]] = job
+            return ingest.counts()
+
+    def start_sync(self, batch_id: str) -> dict[str, Any] | None:
+        with self._lock:
+            batch = self.batches.get(batch_id)
+            if batch is None:
+                return None
+            batch_writes.advance(batch, self.clock())
+            job = dataset_writes.start_sync(batch, self.datasets.get(batch_writes.attached(batch) or ""))
+            self.syncs[job["sync_id"]] = job
+            return dict(job)
+
+    def poll_sync(self, batch_id: str, sync_id: str) -> dict[str, Any] | None:
+        with self._lock:
+            job = self.syncs.get(sync_id)
+            batch = self.batches.get(batch_id)
+            if job is None or batch is None or job["batch_id"] != batch_id:
+                return None
+            dataset_writes.advance_sync(job, batch, self.datasets.get(job["dataset_id"]))
+            return dict(job)
+
+    def answer(self, batch_id: str, raters: int) -> int | None:
+        """Simulated participants answer every task of a READY batch `raters` times; the number of responses."""
+        with self._lock:
+            batch = self.batches.get(batch_id)
+            if batch is None:
+                return None
+            batch_writes.advance(batch, self.clock())
+            if batch.get("status") != "READY":
+                return 0
+            instructions = generate.answerable(generate.layout_instructions(batch.get("batch_items")))
+            count = int(batch.get("total_task_count") or 0) * raters * len(instructions)
+            self.response_counts[batch_id] = count
+            return count
+
+    def datapoints_of(self, batch_id: str) -> list[dict[str, str]] | None:
+        """The metadata of the datapoints a batch's tasks were made from (kept records of an uploaded dataset), in
+        task order; None for the seeded batches (their responses carry generated metadata)."""
+        with self._lock:
+            batch = self.batches.get(batch_id)
+            dataset = self.datasets.get(batch_writes.attached(batch) or "") if batch is not None else None
+            records = (dataset or {}).get("_records")
+            if not records:
+                return None
+            fields = ((dataset or {}).get("schema") or {}).get("fields") or {}
+            meta = [name for name, spec in fields.items() if spec.get("type") == "metadata"]
+            return [{name: str(record.get(name, "")) for name in meta} for record in records]
+
     def workspace_collections(self, workspace_id: str) -> list[dict[str, Any]]:
         """Copies of a workspace's collections, each with its page count (`item_count`)."""
         with self._lock:
@@ -243,10 +395,10 @@ class SandboxState:
             return None if job is None else dict(job)
 
     def lookup(self, table: Literal["datasets", "collections"], key: str) -> dict[str, Any] | None:
-        """A copy of one dataset or collection (callers may change it freely), or None."""
+        """A copy of one dataset or collection as the API serves it (callers may change it freely), or None."""
         with self._lock:
             found = getattr(self, table).get(key)
-            return None if found is None else copy.deepcopy(found)
+            return None if found is None else batch_writes.public(copy.deepcopy(found))
 
     def instructions_of(self, owner_id: str) -> list[dict[str, Any]]:
         """The answerable instructions of a batch (layout or legacy) or a collection."""
@@ -269,6 +421,9 @@ class SandboxState:
             batch = self.batches.get(owner_id)
             if batch is not None and batch.get("status") != "READY":
                 return 0
+            if batch is not None and self.participants_answer and owner_id not in self.response_counts:
+                instructions = generate.answerable(generate.layout_instructions(batch.get("batch_items")))
+                return int(batch.get("total_task_count") or 0) * generate.RATERS_PER_TASK * len(instructions)
             return self.response_counts.get(owner_id, 0)
 
     def export_job(self, kind: str, owner_id: str, failing: bool) -> dict[str, Any]:

@@ -78,7 +78,7 @@ class DatasetDetails(Summary):
     next_steps: list[str]
 
 
-def _error_line(error: object) -> str:
+def error_line(error: object) -> str:
     if not isinstance(error, dict):
         return sanitize(str(error), 160)
     where = f"record {error.get('record_index', '?')}"
@@ -113,7 +113,7 @@ def summarize_import(job: ImportJob) -> ImportSummary:
         accepted=job.accepted_count,
         duplicates=job.duplicate_count,
         rejected=job.rejected_count,
-        errors=[_error_line(e) for e in errors[:MAX_ERRORS]],
+        errors=[error_line(e) for e in errors[:MAX_ERRORS]],
         errors_omitted=max(len(errors) - MAX_ERRORS, (job.rejected_count or 0) - min(len(errors), MAX_ERRORS)),
         reason=clip(job.reason, 300),
     )

@@ -1,0 +1,174 @@
+"""create_dataset, add_datapoints and sync_batch: records checked before anything is sent, the upload through the
+presigned URL on the storage origin (no token there, the exact URL, the signed Content-Type), the import waited for,
+rejected records reported with reasons, appends and syncs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from mcp import Client
+
+from prolific_taskbuilder_mcp.sandbox import data
+from tests.protocol.helpers import ProgressLog, call_error, call_ok
+from tests.support.simulator import CANARY_TOKEN, InProcessSandbox, server_for
+
+pytestmark = pytest.mark.anyio
+
+RECORDS: list[dict[str, Any]] = [
+    {"reply": f"Reply number {n}", "question": f"Question {n}", "META_ref": f"r-{n}"} for n in range(1, 6)
+]
+QUESTIONS: list[dict[str, Any]] = [
+    {
+        "type": "multiple_choice",
+        "text": "Is the reply helpful?",
+        "options": [{"label": "Yes", "value": "yes"}, {"label": "No", "value": "no"}],
+    },
+    {"type": "free_text", "text": "Why?", "max_length": 500},
+]
+
+
+def _never(sandbox: InProcessSandbox, **settings: Any) -> Client:
+    return Client(
+        server_for(sandbox, allow_writes=True, confirm_writes="never", workspace_id=data.WORKSPACE_ID, **settings)
+    )
+
+
+async def test_inline_records_become_a_dataset_with_an_inferred_schema(sandbox: InProcessSandbox) -> None:
+    progress = ProgressLog()
+    async with _never(sandbox) as client:
+        result = await client.call_tool(
+            "create_dataset", {"name": "Replies", "records": RECORDS}, progress_callback=progress
+        )
+        assert result.is_error is False, result.content
+        made = result.structured_content
+        assert made is not None
+        _, out = await call_ok(client, "get_dataset", {"dataset_id": made["dataset"]["id"]})
+    assert made["outcome"] == "done"
+    assert made["upload"]["status"] == "complete"
+    assert made["upload"]["accepted"] == 5
+    assert made["dataset"]["total_datapoint_count"] == 5
+    assert made["dataset"]["ready_for_setup"] is True
+    assert "META_ref as metadata" in made["notes"][0]
+    assert progress.values  # the import was polled with progress
+    dataset = sandbox.state.datasets[made["dataset"]["id"]]
+    assert dataset["schema"] == {
+        "strict": True,
+        "fields": {"reply": {"type": "text"}, "question": {"type": "text"}, "META_ref": {"type": "metadata"}},
+    }
+    assert out["total_datapoint_count"] == 5
+    # The upload went to the storage origin: the URL exactly as issued, the signed type, and no credential.
+    (put,) = sandbox.state.storage_requests
+    assert put["method"] == "PUT"
+    assert put["headers"]["host"] == "uploads.prolific.test"
+    assert put["headers"]["content-type"] == "application/x-ndjson"
+    assert "authorization" not in put["headers"]
+    assert CANARY_TOKEN not in json.dumps(put)
+    assert "create_batch(dataset_id=" in made["next_step"]
+
+
+async def test_rejected_records_are_reported_with_their_reasons(sandbox: InProcessSandbox) -> None:
+    records = [*RECORDS, {"reply": "", "question": "Empty reply", "META_ref": "r-6"}, RECORDS[0]]
+    async with _never(sandbox) as client:
+        text, out = await call_ok(client, "create_dataset", {"name": "Replies", "records": records})
+    assert out["upload"]["status"] == "partial"
+    assert out["upload"]["rejected"] == 1
+    assert out["upload"]["duplicates"] == 1
+    assert out["upload"]["errors"] == ["record 5: reply: missing value"]
+    assert "record 5: reply: missing value" in text
+    assert out["dataset"]["total_datapoint_count"] == 5
+
+
+async def test_bad_records_or_fields_are_refused_before_anything_is_sent(sandbox: InProcessSandbox) -> None:
+    async with _never(sandbox) as client:
+        both = await call_error(client, "create_dataset", {"name": "x", "records": RECORDS, "file_path": "records.csv"})
+        assert "not both" in both
+        hidden = await call_error(client, "create_dataset", {"name": "x", "records": [{"META_a": "1"}]})
+        assert "No field would be shown" in hidden
+        nested = await call_error(client, "create_dataset", {"name": "x", "records": [{"text": {"a": 1}}]})
+        assert "Invalid arguments for create_dataset: records.0.text" in nested
+        kind = await call_error(client, "create_dataset", {"name": "x", "records": RECORDS, "fields": {"reply": "pdf"}})
+        assert "reply" in kind
+        missing = await call_error(client, "create_dataset", {"name": "x", "file_path": "/nonexistent/data.csv"})
+        assert "Cannot read 'data.csv'" in missing
+        wrong = await call_error(client, "create_dataset", {"name": "x", "file_path": "/etc/passwd"})
+        assert "not a .csv or .jsonl" in wrong
+        many = await call_error(
+            client, "add_datapoints", {"dataset_id": data.SURVEY_DATASET_ID, "records": [{"a": "1"}] * 1001}
+        )
+        assert "At most 1,000 records" in many
+    assert sandbox.state.request_count == 0
+
+
+async def test_a_local_csv_is_streamed_and_counted(sandbox: InProcessSandbox, tmp_path: Path) -> None:
+    path = tmp_path / "replies 2026.csv"
+    rows = ["reply,question,metadata_source"] + [f'"Reply, {n}",Q{n},forum' for n in range(250)]
+    path.write_text("\n".join(rows) + "\n")
+    progress = ProgressLog()
+    async with _never(sandbox) as client:
+        result = await client.call_tool(
+            "create_dataset", {"name": "From CSV", "file_path": str(path)}, progress_callback=progress
+        )
+    out = result.structured_content
+    assert result.is_error is False, result.content
+    assert out is not None
+    assert "250 records from replies 2026.csv" in out["change"]
+    assert out["upload"]["accepted"] == 250
+    assert out["dataset"]["schema_fields"] == ["reply:text", "question:text", "metadata_source:metadata"]
+    (put,) = sandbox.state.storage_requests
+    assert put["path"].endswith("/replies-2026.csv")
+    assert put["headers"]["content-type"] == "text/csv"
+    assert put["headers"]["content-length"] == str(path.stat().st_size)
+
+
+async def test_file_path_is_refused_over_http(sandbox: InProcessSandbox, tmp_path: Path) -> None:
+    path = tmp_path / "a.csv"
+    path.write_text("text\nhello\n")
+    async with _never(sandbox, transport="http") as client:
+        refused = await call_error(client, "create_dataset", {"name": "x", "file_path": str(path)})
+    assert "stdio" in refused
+    assert sandbox.state.request_count == 0
+
+
+async def test_append_then_sync_adds_tasks_to_a_ready_batch(sandbox: InProcessSandbox) -> None:
+    async with _never(sandbox) as client:
+        _, made = await call_ok(client, "create_dataset", {"name": "Replies", "records": RECORDS})
+        dataset_id = made["dataset"]["id"]
+        _, batch = await call_ok(
+            client,
+            "create_batch",
+            {
+                "name": "Helpfulness",
+                "dataset_id": dataset_id,
+                "task_name": "Rate",
+                "task_introduction": "Read the reply.",
+                "task_steps": "Answer.",
+                "questions": QUESTIONS,
+            },
+        )
+        batch_id = batch["batch"]["id"]
+        premature = await call_error(client, "sync_batch", {"batch_id": batch_id})
+        assert "READY" in premature
+        _, ready = await call_ok(client, "setup_batch", {"batch_id": batch_id, "tasks_per_group": 2})
+        assert ready["wait"]["status"] == "READY"
+        assert "app.prolific.com/researcher/workspaces/" in ready["next_step"]
+        more = [{"reply": f"Late reply {n}", "question": "Q", "META_ref": f"late-{n}"} for n in range(3)]
+        _, appended = await call_ok(
+            client, "add_datapoints", {"dataset_id": dataset_id, "records": [*more, RECORDS[0]]}
+        )
+        assert appended["appended"]["accepted"] == 4
+        assert appended["appended"]["duplicates"] == 1
+        assert appended["dataset"]["total_datapoint_count"] == 8
+        progress = ProgressLog()
+        result = await client.call_tool("sync_batch", {"batch_id": batch_id}, progress_callback=progress)
+        synced = result.structured_content
+        assert result.is_error is False, result.content
+        assert synced is not None
+    assert synced["sync"]["status"] == "complete"
+    assert synced["sync"]["tasks_created"] == 3
+    assert synced["sync"]["groups_expanded"] == 1  # 5 tasks in groups of 2: the last group had room for one
+    assert synced["sync"]["groups_created"] == 1
+    assert synced["batch"]["total_task_count"] == 8
+    assert progress.values

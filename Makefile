@@ -28,7 +28,7 @@ install: $(STAMP)
 
 ## The main job: the server on the embedded Prolific simulator, over Streamable HTTP at 127.0.0.1:8000/mcp.
 demo: $(STAMP)
-	$(BIN)/prolific-taskbuilder-mcp --demo --transport http
+	$(BIN)/prolific-taskbuilder-mcp --demo --transport http $(ARGS)
 
 ## The whole test suite: lint, strict type check, tests.
 test: lint typecheck pytest

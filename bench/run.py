@@ -20,6 +20,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import AsyncExitStack, contextmanager
@@ -39,6 +40,7 @@ from prolific_taskbuilder_mcp.sandbox.data import (
     READY_BATCH_ID,
     SEED_BATCH_ID,
     SURVEY_BATCH_ID,
+    WORKSPACE_ID,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -470,6 +472,50 @@ async def scale(sandbox: Sandbox, report: Report) -> None:
     )
 
 
+async def dataset_upload(sandbox: Sandbox, report: Report, rows: int = 100_000) -> None:
+    """create_dataset(file_path=...) with a large CSV: streamed from disk to the storage origin, never held whole."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "replies.csv"
+        with path.open("w", encoding="utf-8") as out:
+            out.write("prompt,reply,META_id\n")
+            for n in range(rows):
+                out.write(
+                    f'"Customer message {n}: my parcel is late, what now?","Reply {n}: sorry, it ships today.",{n}\n'
+                )
+        size = path.stat().st_size
+        env = {**child_env(sandbox), "PROLIFIC_MCP_CONFIRM_WRITES": "never", "PROLIFIC_WORKSPACE_ID": WORKSPACE_ID}
+        params = StdioServerParameters(command=str(BIN / "prolific-taskbuilder-mcp"), args=["--allow-writes"], env=env)
+        async with Client(stdio_client(params)) as client:
+            await client.list_tools()
+            await client.call_tool("get_batch_status", {"batch_id": SURVEY_BATCH_ID})  # warm: imports, pool
+            pid = server_pids()[OURS]
+            idle = rss_kib(pid) / 1024
+            started = time.perf_counter()
+            arguments = {"name": "Bench replies", "file_path": str(path), "timeout_seconds": 120}
+            result = await client.call_tool("create_dataset", arguments)
+            elapsed = time.perf_counter() - started
+            peak = peak_rss_kib(pid) / 1024
+        assert not result.is_error, text_of(result)
+        assert isinstance(result.structured_content, dict)
+        accepted = result.structured_content["upload"]["accepted"]
+        assert accepted == rows, result.structured_content
+    growth = peak - idle
+    report.target(
+        f"create_dataset(file_path=...) with a {rows:,}-row CSV: server peak RSS within 50 MiB of idle",
+        f"+{growth:.1f} MiB ({size / 2**20:.1f} MiB file, {elapsed:.1f} s)",
+        growth <= 50,
+    )
+    report.add(
+        "8. A large dataset: create_dataset from a local CSV over stdio (count and check, stream the PUT to the "
+        "simulator's storage origin, wait for its import)",
+        [
+            "| rows | file (MiB) | time (s) | server RSS idle (MiB) | server peak RSS (MiB) | records accepted |",
+            "|---|---|---|---|---|---|",
+            f"| {rows:,} | {size / 2**20:.1f} | {elapsed:.2f} | {idle:.1f} | {peak:.1f} | {accepted:,} |",
+        ],
+    )
+
+
 def _timed_loads(body: bytes) -> float:
     started = time.perf_counter()
     json.loads(body)
@@ -716,6 +762,7 @@ async def main(calls: int, spawns: int, out: Path) -> None:
         await concurrency(sandbox, report)
         await context_cost(sandbox, report)
         await scale(sandbox, report)
+        await dataset_upload(sandbox, report)
         await over_http(sandbox, report, calls)
         await throughput(sandbox, report)
     targets = ["| target | measured | met |", "|---|---|---|"] + [

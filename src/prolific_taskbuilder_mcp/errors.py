@@ -52,9 +52,21 @@ def _not_found_advice(what: str) -> str:
     return "Check the id (copy it from the Prolific app) and that the token's account can see it."
 
 
+MAYBE_APPLIED = (
+    " The request reached Prolific before it failed, so the change may have been made: look (get_batch, get_dataset "
+    "or list_batches) before calling again, or it may be made twice."
+)
+
+
 def explain(exc: ProlificError, what: str = "resource", ident: str | None = None, *, per_user: bool = False) -> str:
     """One message, safe to show, that names the failure and the next step. `per_user`: the token is the user's
-    own, sent by their MCP client in X-Prolific-Token (not the server's)."""
+    own, sent by their MCP client in X-Prolific-Token (not the server's). A write that may have been applied before
+    it failed says so."""
+    message = _explain(exc, what, ident, per_user=per_user)
+    return message + MAYBE_APPLIED if exc.maybe_applied else message
+
+
+def _explain(exc: ProlificError, what: str, ident: str | None, *, per_user: bool) -> str:
     target = f"{what} {ident}" if ident else what
     detail = f" Prolific said: {exc.detail}" if exc.detail else ""
     if isinstance(exc, UnauthorizedError):
@@ -86,17 +98,17 @@ def explain(exc: ProlificError, what: str = "resource", ident: str | None = None
         return f"Prolific is rate limiting requests (429).{detail} Wait {wait}, then call again."
     if isinstance(exc, UpstreamError):
         return (
-            f"Prolific had a server error ({exc.status}) while reading {target}. This is on Prolific's "
+            f"Prolific had a server error ({exc.status}) for {target}. This is on Prolific's "
             "side: try again in a minute; if it persists, check Prolific's status page."
         )
     if isinstance(exc, RequestTimeoutError):
         return (
-            f"Prolific did not answer in time while reading {target} ({exc.message}). Try again; if "
+            f"Prolific did not answer in time for {target} ({exc.message}). Try again; if "
             "Prolific is slow today, raise PROLIFIC_TIMEOUT."
         )
     if isinstance(exc, NetworkError):
         return (
-            f"Could not reach Prolific while reading {target} ({exc.message}). Check the network "
+            f"Could not reach Prolific for {target} ({exc.message}). Check the network "
             "connection and PROLIFIC_URL, then try again."
         )
     if isinstance(exc, UnexpectedResponseError) and "PROLIFIC_MCP_MAX_" in exc.message:

@@ -49,9 +49,9 @@ def _fast_failing_env(sandbox: RunningSandbox) -> dict[str, str]:
     return child_env(
         PROLIFIC_TOKEN=CANARY_TOKEN,
         PROLIFIC_URL=sandbox.url,
-        PROLIFIC_TIMEOUT="0.3",
+        PROLIFIC_TIMEOUT="0.15",
         PROLIFIC_MCP_MAX_ATTEMPTS="2",
-        PROLIFIC_MCP_CALL_DEADLINE="1",
+        PROLIFIC_MCP_CALL_DEADLINE="0.4",
         PROLIFIC_MCP_RETRY_BACKOFF="0.01",
     )
 

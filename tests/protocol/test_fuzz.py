@@ -81,7 +81,7 @@ def _arguments(name: str) -> st.SearchStrategy[Any]:
 def test_tools_survive_arbitrary_arguments(harness: Harness, name: str) -> None:
     schema = harness.tools[name].input_schema
 
-    @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
     @given(arguments=_arguments(name))
     def check(arguments: Any) -> None:
         before = harness.sandbox.state.request_count
@@ -98,7 +98,7 @@ def test_tools_survive_arbitrary_arguments(harness: Harness, name: str) -> None:
 def test_resource_templates_survive_arbitrary_parameters(harness: Harness, template: str) -> None:
     prefix = template.split("{")[0]
 
-    @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
     @given(value=st.text(max_size=60) | UUIDISH | NASTY_STRINGS)
     def check(value: str) -> None:
         before = harness.sandbox.state.request_count

@@ -31,7 +31,15 @@ LEGACY_VARIANTS: dict[
 }
 
 
-WRITE_TOOLS = ("create_batch", "update_batch", "duplicate_batch", "setup_batch")
+WRITE_TOOLS = (
+    "create_dataset",
+    "add_datapoints",
+    "create_batch",
+    "update_batch",
+    "duplicate_batch",
+    "setup_batch",
+    "sync_batch",
+)
 
 
 def _documented() -> dict[str, set[str]]:
@@ -60,15 +68,18 @@ def _observed(requests: Counter[str]) -> set[str]:
     for request in requests:
         method, _, path = request.partition(" ")
         path = OBJECT_ID.sub("{id}", UUID.sub("{id}", path)).removeprefix("/api/v1").rstrip("/")
+        path = re.sub(r"/upload-url/[^/]+$", "/upload-url/{filename}", path)
         found.add(f"{method} {path}")
     return found
 
 
 async def _requests_of(client: Client, sandbox: InProcessSandbox, tool: str, arguments: dict[str, object]) -> set[str]:
     sandbox.state.requests = Counter()
+    sandbox.state.storage_requests = []
     result = await client.call_tool(tool, arguments)
     assert result.is_error is False, result.content
-    return _observed(sandbox.state.requests)
+    uploads = {"PUT <upload_url>" for request in sandbox.state.storage_requests if request["method"] == "PUT"}
+    return _observed(sandbox.state.requests) | uploads
 
 
 @pytest.fixture
@@ -126,7 +137,21 @@ async def test_the_readme_table_names_exactly_the_endpoints_each_write_tool_call
             },
         )
         copied = await _requests_of(client, sandbox, "duplicate_batch", {"batch_id": data.READY_BATCH_ID})
-    assert renamed == documented["update_batch"]
+        relaid = await _requests_of(
+            client, sandbox, "update_batch", {"batch_id": new_batch, "questions": [{"type": "free_text", "text": "?"}]}
+        )
+        records = [{"text": "a"}, {"text": "b"}]
+        made = await _requests_of(
+            client, sandbox, "create_dataset", {"name": "d", "records": records, "workspace_id": data.WORKSPACE_ID}
+        )
+        appended = await _requests_of(
+            client, sandbox, "add_datapoints", {"dataset_id": data.SURVEY_DATASET_ID, "records": records}
+        )
+        synced = await _requests_of(client, sandbox, "sync_batch", {"batch_id": data.READY_BATCH_ID})
+    assert renamed | relaid == documented["update_batch"]
+    assert made == documented["create_dataset"]
+    assert appended == documented["add_datapoints"]
+    assert synced == documented["sync_batch"]
     assert set_up == documented["setup_batch"]
     assert created == documented["create_batch"]
     assert copied == documented["duplicate_batch"]

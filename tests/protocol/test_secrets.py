@@ -22,7 +22,7 @@ __all__ = ["debug_stderr"]  # a fixture, used by name
 
 async def test_no_error_path_leaks_the_token_in_memory(sandbox: InProcessSandbox, debug_stderr: io.StringIO) -> None:
     logs = Logs()
-    server = server_for(sandbox, request_timeout=0.3, call_deadline=0.3, max_attempts=2)
+    server = server_for(sandbox, request_timeout=0.1, call_deadline=0.1, max_attempts=2)
     async with Client(server, logging_callback=logs, mode="legacy") as client:
         await client.set_logging_level("debug")  # handshake-era clients opt in with logging/setLevel
         texts = await drive_every_error_path(client, sandbox)

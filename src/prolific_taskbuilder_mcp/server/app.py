@@ -73,8 +73,11 @@ TransportFactory = Callable[[], httpx.AsyncBaseTransport]
 def _demo_transport() -> httpx.AsyncBaseTransport:
     from ..sandbox import SandboxState, create_app  # imported only in demo mode
 
-    # The "is my batch ready?" story: the PROCESSING batch stays so until 30 s after it is first looked at.
-    state = SandboxState(token=None, processing_delay=DEMO_PROCESSING_SECONDS, ready_after_first_look=True)
+    # The "is my batch ready?" story: the PROCESSING batch stays so until 30 s after it is first looked at. With
+    # --allow-writes, simulated participants answer every batch a newcomer sets up, so the whole path can be tried.
+    state = SandboxState(
+        token=None, processing_delay=DEMO_PROCESSING_SECONDS, ready_after_first_look=True, participants_answer=True
+    )
     return httpx.ASGITransport(app=create_app(state))
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from ..config import ConfigError
 from ..prompts import batches as batch_prompts
+from ..prompts import build as build_prompts
 from ..prompts._common import PromptSpec
 from ..resources import batches as batch_resources
 from ..resources import collections as collection_resources
@@ -35,7 +36,7 @@ TOOLSETS: tuple[Toolset, ...] = (
 )
 """Every read toolset, in the order their tools are listed."""
 
-BUILD = Toolset("build", build.TOOLS)
+BUILD = Toolset("build", build.TOOLS, prompts=build_prompts.PROMPTS)
 """The write tools: served only with --allow-writes, after every read toolset."""
 
 NAMES = tuple(toolset.name for toolset in TOOLSETS)

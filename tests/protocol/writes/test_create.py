@@ -10,7 +10,7 @@ import pytest
 from mcp import Client
 
 from prolific_taskbuilder_mcp.sandbox import data
-from tests.protocol.helpers import call_ok, text_of
+from tests.protocol.helpers import call_error, call_ok, text_of
 from tests.support.simulator import InProcessSandbox, server_for
 
 from .test_consent import Answer
@@ -131,3 +131,28 @@ async def test_a_duplicate_shares_the_dataset_and_starts_uninitialised(sandbox: 
     assert batch["id"] != data.SURVEY_BATCH_ID
     assert [d["id"] for d in batch["datasets"]] == [d["id"] for d in data.SURVEY_BATCH["datasets"]]
     assert _writes(sandbox) == 1
+
+
+async def test_update_replaces_questions_and_dataset_but_not_while_processing(sandbox: InProcessSandbox) -> None:
+    answer = Answer("accept")
+    async with Client(server_for(sandbox, allow_writes=True), mode="legacy", elicitation_callback=answer) as client:
+        _, created = await call_ok(client, "create_batch", CREATE)
+        batch_id = created["batch"]["id"]
+        one = [QUESTIONS[0]]
+        _, updated = await call_ok(client, "update_batch", {"batch_id": batch_id, "questions": one})
+        assert updated["batch"]["total_instruction_count"] == 1
+        _, read = await call_ok(client, "get_batch_instructions", {"batch_id": batch_id})
+        assert [q["text"] for q in read["questions"]] == ["Is the reply helpful?"]
+        assert read["dataset_fields"] == ["message", "reply"]
+        moved = await call_ok(client, "update_batch", {"batch_id": batch_id, "dataset_id": data.V3_READY_DATASET_ID})
+        assert moved[1]["batch"]["datasets"][0]["id"] == data.V3_READY_DATASET_ID
+        sent = sandbox.state.requests_matching("PATCH")
+        processing = await call_error(client, "update_batch", {"batch_id": data.PROCESSING_BATCH_ID, "questions": one})
+        renamed = await call_ok(client, "update_batch", {"batch_id": data.PROCESSING_BATCH_ID, "name": "Renamed"})
+    assert "PROCESSING" in processing
+    assert "Nothing was changed" in processing
+    assert sandbox.state.requests_matching("PATCH") == sent + 1  # the refused change was never sent; the rename was
+    assert renamed[1]["outcome"] == "done"
+    assert "replace its layout" in answer.asked[1]
+    assert "the old instructions are deleted" in answer.asked[1]
+    assert f"attach dataset {data.V3_READY_DATASET_ID}" in answer.asked[2]

@@ -4,6 +4,7 @@ rejected records reported with reasons, appends and syncs."""
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 from typing import Any
@@ -11,9 +12,11 @@ from typing import Any
 import pytest
 from mcp import Client
 
-from prolific_taskbuilder_mcp.sandbox import data
+from prolific_taskbuilder_mcp.sandbox import Fault, data
 from tests.protocol.helpers import ProgressLog, call_error, call_ok
 from tests.support.simulator import CANARY_TOKEN, InProcessSandbox, server_for
+
+from .test_consent import Answer
 
 pytestmark = pytest.mark.anyio
 
@@ -172,3 +175,62 @@ async def test_append_then_sync_adds_tasks_to_a_ready_batch(sandbox: InProcessSa
     assert synced["sync"]["groups_created"] == 1
     assert synced["batch"]["total_task_count"] == 8
     assert progress.values
+
+
+@pytest.mark.parametrize("action", ["decline", "cancel"])
+async def test_declined_or_cancelled_dataset_writes_change_nothing(sandbox: InProcessSandbox, action: str) -> None:
+    before = copy.deepcopy((sandbox.state.datasets, sandbox.state.batches))
+    answer = Answer(action)
+    server = server_for(sandbox, allow_writes=True, workspace_id=data.WORKSPACE_ID)
+    async with Client(server, mode="legacy", elicitation_callback=answer) as client:
+        _, made = await call_ok(client, "create_dataset", {"name": "Replies", "records": RECORDS})
+        _, appended = await call_ok(
+            client, "add_datapoints", {"dataset_id": data.SURVEY_DATASET_ID, "records": RECORDS[:2]}
+        )
+        _, synced = await call_ok(client, "sync_batch", {"batch_id": data.READY_BATCH_ID})
+    assert [out["outcome"] for out in (made, appended, synced)] == ["declined"] * 3
+    assert len(answer.asked) == 3
+    assert (sandbox.state.datasets, sandbox.state.batches) == before
+    assert sandbox.state.requests_matching("POST") == 0
+    assert sandbox.state.storage_requests == []
+
+
+async def test_an_identical_create_within_ten_minutes_returns_the_first_dataset(sandbox: InProcessSandbox) -> None:
+    async with _never(sandbox) as client:
+        _, first = await call_ok(client, "create_dataset", {"name": "Replies", "records": RECORDS})
+        text, again = await call_ok(client, "create_dataset", {"name": "Replies", "records": RECORDS})
+        _, other = await call_ok(client, "create_dataset", {"name": "Replies", "records": RECORDS[:2]})
+    assert again["dataset"]["id"] == first["dataset"]["id"]
+    assert "Already done by an identical call" in text
+    assert other["dataset"]["id"] != first["dataset"]["id"]
+    assert sandbox.state.requests_matching("POST /api/v1/data-collection/datasets") == 2
+    assert len(sandbox.state.storage_requests) == 2
+
+
+async def test_a_write_is_not_repeated_after_it_may_have_reached_prolific(sandbox: InProcessSandbox) -> None:
+    sandbox.state.add_fault(Fault(kind="status", status=502, path="/datasets", times=1))
+    async with _never(sandbox) as client:
+        failed = await call_error(client, "create_dataset", {"name": "Replies", "records": RECORDS})
+    assert "may have been made" in failed
+    assert sandbox.state.requests_matching("POST /api/v1/data-collection/datasets") == 1  # sent once, not retried
+
+
+async def test_a_refused_upload_names_the_dataset_already_made(sandbox: InProcessSandbox) -> None:
+    sandbox.state.url_ttl = -1.0  # every upload URL has expired by the time it is used
+    async with _never(sandbox) as client:
+        failed = await call_error(client, "create_dataset", {"name": "Replies", "records": RECORDS})
+    (dataset_id,) = [d for d in sandbox.state.datasets if d not in {seeded["id"] for seeded in data.DATASETS}]
+    assert f"Created dataset {dataset_id}, but its records were not uploaded" in failed
+    assert "storage refused the upload (403)" in failed
+    assert "add_datapoints" in failed
+
+
+async def test_an_import_that_rejects_every_record_fails_with_the_reasons(sandbox: InProcessSandbox) -> None:
+    records = [{"reply": "", "question": "Q"}, {"reply": "", "question": "Q2"}]
+    async with _never(sandbox) as client:
+        text, out = await call_ok(client, "create_dataset", {"name": "Empty replies", "records": records})
+    assert out["upload"]["status"] == "failed"
+    assert out["upload"]["reason"] == "Every record was rejected."
+    assert out["dataset"]["ready_for_setup"] is False
+    assert "Nothing was imported" in out["next_step"]
+    assert "record 0: reply: missing value" in text

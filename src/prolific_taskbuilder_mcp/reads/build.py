@@ -98,29 +98,59 @@ async def duplicate_batch(client: ProlificClient, batch_id: str, body: dict[str,
     return _made(await client.duplicate_batch(batch_id, body), change)
 
 
-async def describe_setup(client: ProlificClient, batch_id: str, tasks_per_group: int) -> str:
+NOT_QUESTIONS = frozenset({"rich_text", "image", "dataset_field"})
+
+
+async def describe_setup(
+    client: ProlificClient, batch_id: str, tasks_per_group: int, dataset_id: str | None = None
+) -> tuple[str, str]:
+    """The change to approve and the dataset setup will use, after checking the preconditions (7.6) and saying
+    which is missing: an UNINITIALISED batch, a dataset (attached or passed) that is ready (V3 READY, V4 with a
+    complete import), and questions."""
     batch = await client.get_batch(batch_id)
-    _check_setup(batch)
-    return build.describe_setup(batch, tasks_per_group)
-
-
-def _check_setup(batch: Batch) -> None:
-    """The preconditions this server can see before asking anyone (Prolific checks the dataset itself)."""
     if (batch.status or "").upper() != "UNINITIALISED":
         raise ReadError(
-            f"Batch {batch.id} is {batch.status}: setup runs once, on an UNINITIALISED batch. Nothing was changed."
+            f"Batch {batch.id} is {batch.status}: setup runs once, on an UNINITIALISED batch (sync_batch adds tasks "
+            "to a READY one). Nothing was changed."
         )
-    if not batch.datasets:
+    chosen = dataset_id or (batch.datasets[0].id if batch.datasets else None)
+    if not chosen:
         raise ReadError(
-            f"Batch {batch.id} has no dataset attached: attach one first (update_batch can't yet; use the Prolific "
-            "app). Nothing was changed."
+            f"Batch {batch.id} has no dataset: pass dataset_id, or attach one with update_batch(dataset_id=...). "
+            "Nothing was changed."
         )
+    dataset = summarize_dataset_details(await client.get_dataset(chosen))
+    if dataset.ready_for_setup is False:
+        raise ReadError(
+            f"Dataset {dataset.id} is not ready for setup: {dataset.meaning} Setup needs a READY V3 dataset or a V4 "
+            "dataset with a complete import (get_dataset shows its imports). Nothing was changed."
+        )
+    if not _has_questions(batch):
+        raise ReadError(
+            f"Batch {batch.id} has no questions: add them with update_batch(questions=...) first. Nothing was changed."
+        )
+    caveat = f" {dataset.meaning}" if dataset.ready_for_setup is None else ""
+    return build.describe_setup(batch, tasks_per_group, chosen, dataset.total_datapoint_count) + caveat, chosen
+
+
+def _has_questions(batch: Batch) -> bool:
+    """Whether the batch has something to answer (a layout question, or legacy instructions by their count)."""
+    if batch.batch_items is not None:
+        return any(
+            isinstance(item, dict) and item.get("type") not in NOT_QUESTIONS
+            for page in batch.batch_items
+            for row in page.get("rows") or []
+            for column in row.get("columns") or []
+            for item in column.get("items") or []
+        )
+    return batch.total_instruction_count != 0  # unknown (None) or counted: let Prolific decide
 
 
 async def setup_batch(
     client: ProlificClient,
     batch_id: str,
     tasks_per_group: int,
+    dataset_id: str,
     change: str,
     *,
     wait: bool,
@@ -128,7 +158,7 @@ async def setup_batch(
     progress: Progress,
     clock: Clock,
 ) -> WriteOutcome:
-    await client.setup_batch(batch_id, {"tasks_per_group": tasks_per_group})
+    await client.setup_batch(batch_id, {"dataset_id": dataset_id, "tasks_per_group": tasks_per_group})
     waited: WaitResult | None = None
     if wait:
         waited = await wait_for_batch(client, batch_id, "READY", timeout_seconds, progress=progress, clock=clock)

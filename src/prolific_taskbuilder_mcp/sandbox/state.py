@@ -46,6 +46,8 @@ class SandboxState:
     """More accepted tokens (other users of a per-user-token server)."""
     processing_delay: float = 20.0
     """Seconds after start (or reset) at which the PROCESSING batch becomes READY."""
+    setup_delay: float | None = None
+    """Seconds a setup started here stays PROCESSING (None: `processing_delay`)."""
     ready_after_first_look: bool = False
     """Count `processing_delay` from the first time the PROCESSING batch is read, not from start (the demo: the
     batch is PROCESSING when a user first asks about it, however long after start-up that is)."""
@@ -217,7 +219,8 @@ class SandboxState:
             if batch is None:
                 return False
             batch_writes.advance(batch, self.clock())
-            batch_writes.setup(batch, body, self.datasets, self.clock() + self.processing_delay)
+            delay = self.processing_delay if self.setup_delay is None else self.setup_delay
+            batch_writes.setup(batch, body, self.datasets, self.clock() + delay)
             return True
 
     def duplicate_batch(self, batch_id: str, body: Any) -> dict[str, Any] | None:

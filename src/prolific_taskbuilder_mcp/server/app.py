@@ -74,9 +74,14 @@ def _demo_transport() -> httpx.AsyncBaseTransport:
     from ..sandbox import SandboxState, create_app  # imported only in demo mode
 
     # The "is my batch ready?" story: the PROCESSING batch stays so until 30 s after it is first looked at. With
-    # --allow-writes, simulated participants answer every batch a newcomer sets up, so the whole path can be tried.
+    # --allow-writes, a setup takes 5 s and simulated participants answer every batch a newcomer sets up, so the
+    # whole path can be tried.
     state = SandboxState(
-        token=None, processing_delay=DEMO_PROCESSING_SECONDS, ready_after_first_look=True, participants_answer=True
+        token=None,
+        processing_delay=DEMO_PROCESSING_SECONDS,
+        ready_after_first_look=True,
+        setup_delay=5.0,
+        participants_answer=True,
     )
     return httpx.ASGITransport(app=create_app(state))
 

@@ -170,13 +170,11 @@ def describe_duplicate(batch: Batch, name: str | None, new_dataset: bool) -> str
     )
 
 
-def describe_setup(batch: Batch, tasks_per_group: int) -> str:
-    dataset = batch.datasets[0] if batch.datasets else None
-    points = dataset.total_datapoint_count if dataset is not None else None
+def describe_setup(batch: Batch, tasks_per_group: int, dataset_id: str, points: int | None) -> str:
     tasks = f" ({points} datapoints -> {points} tasks, {tasks_per_group} per participant submission)" if points else ""
     return (
         f"Set up batch {quoted(batch.name or '(unnamed)', 120)} ({batch.id}): build its tasks from dataset "
-        f"{dataset.id if dataset else '(none attached)'}{tasks}. Nothing is published and no money is spent."
+        f"{dataset_id}{tasks}. Nothing is published and no money is spent."
     )
 
 

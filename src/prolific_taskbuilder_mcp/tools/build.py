@@ -148,13 +148,13 @@ def _not_done(ctx: Ctx, decided: str, tool: str, arguments: dict[str, Any], chan
 
 
 async def _ask_setup(
-    batch_id: str, tasks_per_group: int, confirmation: str | None, ctx: Ctx
+    batch_id: str, tasks_per_group: int, dataset_id: str | None, confirmation: str | None, ctx: Ctx
 ) -> Elicit[Approval] | Approval:
     async def describe() -> str:
         async with tool_boundary(ctx, "batch", batch_id):
-            return await reads.describe_setup(client_of(ctx), batch_id, tasks_per_group)
+            return (await reads.describe_setup(client_of(ctx), batch_id, tasks_per_group, dataset_id))[0]
 
-    arguments = {"batch_id": batch_id, "tasks_per_group": tasks_per_group}
+    arguments = {"batch_id": batch_id, "tasks_per_group": tasks_per_group, "dataset_id": dataset_id}
     return await consent.ask(ctx, "setup_batch", arguments, confirmation, describe)
 
 
@@ -163,23 +163,28 @@ async def setup_batch(
     ctx: Ctx,
     consent_outcome: Annotated[ElicitationResult[Approval], Resolve(_ask_setup)],
     tasks_per_group: Annotated[int, Field(strict=True, ge=1, le=1000, description="Tasks per participant")] = 1,
+    dataset_id: Annotated[
+        DatasetId | None, Field(description="Build from this dataset (default: the attached one)")
+    ] = None,
     wait: Annotated[bool, Field(strict=True, description="Wait for READY (with progress)")] = True,
     timeout_seconds: Timeout = 45,
     confirmation: Confirmation = None,
 ) -> Annotated[CallToolResult, WriteOutcome]:
     """Build a batch's tasks from its dataset (one task per datapoint), then wait for READY with progress.
-    Checks first that the batch is UNINITIALISED with a dataset attached. Asks the user first. Publishes
-    nothing and spends no money: the result says where the user publishes a study in the Prolific app."""
+    Checks first, and says which is missing: the batch is UNINITIALISED, has questions, and has a ready dataset
+    (attached or dataset_id; V3 READY, V4 with a complete import). Asks the user first. Publishes nothing and
+    spends no money: the result links to where the user publishes a study in the Prolific app."""
     check_wait(ctx, timeout_seconds)
     decided = consent.decision(ctx, consent_outcome)
     app = app_context(ctx)
     async with tool_boundary(ctx, "batch", batch_id):
-        change = await reads.describe_setup(client_of(ctx), batch_id, tasks_per_group)
+        change, chosen = await reads.describe_setup(client_of(ctx), batch_id, tasks_per_group, dataset_id)
         if decided == "approved":
             result = await reads.setup_batch(
                 client_of(ctx),
                 batch_id,
                 tasks_per_group,
+                chosen,
                 change,
                 wait=wait,
                 timeout_seconds=timeout_seconds,
@@ -188,7 +193,7 @@ async def setup_batch(
             )
     remember(ctx, "batch", batch_id)
     if decided != "approved":
-        arguments = {"batch_id": batch_id, "tasks_per_group": tasks_per_group}
+        arguments = {"batch_id": batch_id, "tasks_per_group": tasks_per_group, "dataset_id": dataset_id}
         result = _not_done(ctx, decided, "setup_batch", arguments, change)
     return structured_result(result, render_write_text(result))
 

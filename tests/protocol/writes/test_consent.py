@@ -165,7 +165,7 @@ async def test_setup_refuses_a_batch_without_a_dataset_before_asking(sandbox: In
     async with Client(server_for(sandbox, allow_writes=True), mode="legacy", elicitation_callback=answer) as client:
         result = await client.call_tool("setup_batch", {"batch_id": batch_id})
     assert result.is_error is True
-    assert "no dataset attached" in text_of(result)
+    assert "has no dataset: pass dataset_id" in text_of(result)
     assert answer.asked == []
     assert sandbox.state.requests_matching("/setup") == 0
 

@@ -32,6 +32,11 @@ QUESTIONS: list[dict[str, Any]] = [
         "default_unit": "c",
     },
 ]
+CREATE_DETAILS = {
+    "task_name": "Rate replies",
+    "task_introduction": "<p>Read.</p>",
+    "task_steps": "<ol><li>Rate</li></ol>",
+}
 CREATE: dict[str, Any] = {
     "name": "Helpfulness round 1",
     "dataset_id": data.SURVEY_DATASET_ID,
@@ -156,3 +161,28 @@ async def test_update_replaces_questions_and_dataset_but_not_while_processing(sa
     assert "replace its layout" in answer.asked[1]
     assert "the old instructions are deleted" in answer.asked[1]
     assert f"attach dataset {data.V3_READY_DATASET_ID}" in answer.asked[2]
+
+
+async def test_setup_says_which_precondition_is_missing_before_asking(sandbox: InProcessSandbox) -> None:
+    answer = Answer("accept")
+    bare = sandbox.state.create_batch(
+        {"name": "No questions", "workspace_id": data.WORKSPACE_ID, "task_details": CREATE_DETAILS}
+    )["id"]
+    async with Client(server_for(sandbox, allow_writes=True), mode="legacy", elicitation_callback=answer) as client:
+        no_dataset = await call_error(client, "setup_batch", {"batch_id": bare})
+        failed = await call_error(client, "setup_batch", {"batch_id": bare, "dataset_id": data.V4_FAILED_DATASET_ID})
+        no_questions = await call_error(client, "setup_batch", {"batch_id": bare, "dataset_id": data.SURVEY_DATASET_ID})
+        ready = await call_error(client, "setup_batch", {"batch_id": data.READY_BATCH_ID})
+        _, created = await call_ok(client, "create_batch", {**CREATE, "dataset_id": data.V3_READY_DATASET_ID})
+        _, done = await call_ok(
+            client, "setup_batch", {"batch_id": created["batch"]["id"], "dataset_id": data.SURVEY_DATASET_ID}
+        )
+    assert "has no dataset: pass dataset_id" in no_dataset
+    assert f"Dataset {data.V4_FAILED_DATASET_ID} is not ready for setup" in failed
+    assert "has no questions" in no_questions
+    assert "sync_batch adds tasks to a READY one" in ready
+    assert all("Nothing was changed" in text for text in (no_dataset, failed, no_questions, ready))
+    assert len(answer.asked) == 2  # the refused setups asked nobody
+    assert f"from dataset {data.SURVEY_DATASET_ID} (800 datapoints -> 800 tasks" in answer.asked[1]
+    assert done["wait"]["status"] == "READY"
+    assert done["batch"]["datasets"][0]["id"] == data.SURVEY_DATASET_ID

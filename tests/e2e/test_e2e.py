@@ -177,6 +177,35 @@ async def test_demo_mode_over_stdio_answers_for_every_demo_batch(stderr_log: Tex
         assert batch_id in logs  # the demo ids are announced on stderr
 
 
+async def test_the_demo_with_allow_writes_builds_a_batch_offline(stderr_log: TextIO) -> None:
+    """`--demo --allow-writes`: a dataset uploaded through the embedded simulator's storage, a batch on it, and
+    its setup started (the demo's setup then takes 5 s, and simulated participants answer it)."""
+    from mcp.client.stdio import stdio_client
+
+    env = child_env(PROLIFIC_MCP_CONFIRM_WRITES="never")
+    params = StdioServerParameters(command=COMMAND, args=["--demo", "--allow-writes"], env=env)
+    records = [{"text": f"Reply {n}", "META_id": str(n)} for n in range(3)]
+    question = {
+        "type": "multiple_choice",
+        "text": "Helpful?",
+        "options": [{"label": "Yes", "value": "y"}, {"label": "No", "value": "n"}],
+    }
+    async with Client(stdio_client(params, errlog=stderr_log)) as client:
+        made = await client.call_tool("create_dataset", {"name": "Demo replies", "records": records})
+        assert made.structured_content is not None, made.content
+        assert made.structured_content["upload"]["status"] == "complete"
+        dataset_id = made.structured_content["dataset"]["id"]
+        details = {"task_name": "Rate", "task_introduction": "Read the reply.", "task_steps": "Answer."}
+        batch = await client.call_tool(
+            "create_batch", {"name": "Demo batch", "dataset_id": dataset_id, "questions": [question], **details}
+        )
+        assert batch.structured_content is not None, batch.content
+        batch_id = batch.structured_content["batch"]["id"]
+        started = await client.call_tool("setup_batch", {"batch_id": batch_id, "wait": False})
+        assert started.structured_content is not None, started.content
+        assert started.structured_content["batch"]["status"] == "PROCESSING"
+
+
 def test_without_a_token_it_exits_2_at_once_with_one_line() -> None:
     started = time.monotonic()
     proc = subprocess.run(

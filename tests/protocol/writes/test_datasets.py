@@ -14,7 +14,7 @@ from mcp import Client
 
 from prolific_taskbuilder_mcp.sandbox import Fault, data
 from tests.protocol.helpers import ProgressLog, call_error, call_ok
-from tests.support.simulator import CANARY_TOKEN, InProcessSandbox, server_for
+from tests.support.simulator import CANARY_TOKEN, InProcessSandbox, new_sandbox, server_for
 
 from .test_consent import Answer
 
@@ -234,3 +234,20 @@ async def test_an_import_that_rejects_every_record_fails_with_the_reasons(sandbo
     assert out["dataset"]["ready_for_setup"] is False
     assert "Nothing was imported" in out["next_step"]
     assert "record 0: reply: missing value" in text
+
+
+async def test_with_participants_answering_a_ready_batch_gets_responses_per_datapoint() -> None:
+    sandbox = new_sandbox(participants_answer=True)  # as in the demo
+    async with _never(sandbox) as client:
+        _, made = await call_ok(client, "create_dataset", {"name": "Replies", "records": RECORDS})
+        details = {"task_name": "Rate", "task_introduction": "Read.", "task_steps": "Answer."}
+        arguments = {"name": "b", "dataset_id": made["dataset"]["id"], "questions": QUESTIONS, **details}
+        _, batch = await call_ok(client, "create_batch", arguments)
+        batch_id = batch["batch"]["id"]
+        _, before = await call_ok(client, "summarize_batch_responses", {"batch_id": batch_id})
+        await call_ok(client, "setup_batch", {"batch_id": batch_id})
+        _, after = await call_ok(client, "summarize_batch_responses", {"batch_id": batch_id})
+        _, page = await call_ok(client, "get_batch_responses", {"batch_id": batch_id, "limit": 6})
+    assert before["responses"] == 0  # nobody answers before the batch is READY
+    assert after["responses"] == 5 * 3 * 2  # five tasks, three raters each, two questions
+    assert page["datapoints"]["T1"] == {"META_ref": "r-1"}

@@ -9,7 +9,7 @@ from pydantic import Field
 from ..client.models import AppendResult, Batch, Dataset, SyncJob
 from .base import Summary
 from .batches import BatchSummary, WaitResult
-from .datasets import MAX_ERRORS, DatasetDetails, ImportSummary, error_line
+from .datasets import DatasetDetails, ImportSummary, error_sample
 from .text import clip, quoted
 
 APP = "https://app.prolific.com"
@@ -50,13 +50,13 @@ class SyncSummary(Summary):
 
 
 def summarize_append(result: AppendResult) -> AppendSummary:
-    errors = result.errors or []
+    lines, omitted = error_sample(result.errors, result.rejected_count)
     return AppendSummary(
         accepted=result.accepted_count,
         duplicates=result.duplicate_count,
         rejected=result.rejected_count,
-        errors=[error_line(e) for e in errors[:MAX_ERRORS]],
-        errors_omitted=max(len(errors) - MAX_ERRORS, (result.rejected_count or 0) - min(len(errors), MAX_ERRORS)),
+        errors=lines,
+        errors_omitted=omitted,
     )
 
 
@@ -178,6 +178,15 @@ def describe_setup(batch: Batch, tasks_per_group: int, dataset_id: str, points: 
     )
 
 
+def _counts(accepted: int | None, duplicates: int | None, rejected: int | None) -> str:
+    """'; accepted 4, duplicates 0, rejected 1' for the counts Prolific reported (absent ones left out)."""
+    shown = [
+        f"{label} {n}" for label, n in (("accepted", accepted), ("duplicates", duplicates), ("rejected", rejected))
+    ]
+    kept = [text for text, n in zip(shown, (accepted, duplicates, rejected), strict=True) if n is not None]
+    return f"; {', '.join(kept)}" if kept else ""
+
+
 def render_write_text(result: WriteOutcome) -> str:
     if result.outcome == "needs_confirmation":
         return (
@@ -193,8 +202,8 @@ def render_write_text(result: WriteOutcome) -> str:
         lines.append(f"Dataset {d.id}: {d.total_datapoint_count} datapoints. {d.meaning}")
     if result.upload is not None:
         u = result.upload
-        counts = f"accepted {u.accepted}, duplicates {u.duplicates}, rejected {u.rejected}"
-        lines.append(f"Import {u.import_id}: {u.status} ({u.meaning or 'unknown status'}); {counts}.")
+        counts = _counts(u.accepted, u.duplicates, u.rejected)
+        lines.append(f"Import {u.import_id}: {u.status} ({u.meaning or 'unknown status'}){counts}.")
         if u.reason:
             lines.append(f"Reason: {u.reason}")
         lines.extend(f"- {error}" for error in u.errors)
@@ -202,7 +211,7 @@ def render_write_text(result: WriteOutcome) -> str:
             lines.append(f"- … {u.errors_omitted} more rejected")
     if result.appended is not None:
         a = result.appended
-        lines.append(f"Appended: accepted {a.accepted}, duplicates {a.duplicates}, rejected {a.rejected}.")
+        lines.append(f"Appended: {_counts(a.accepted, a.duplicates, a.rejected)[2:] or 'counts not reported'}.")
         lines.extend(f"- {error}" for error in a.errors)
         if a.errors_omitted:
             lines.append(f"- … {a.errors_omitted} more rejected")

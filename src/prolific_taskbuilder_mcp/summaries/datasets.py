@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import Field
 
 from ..client.models import Dataset, ImportJob
@@ -98,8 +100,16 @@ def _progress(job: ImportJob) -> str | None:
     return ", ".join(shown) or None
 
 
+def error_sample(errors: list[Any] | None, rejected: int | None) -> tuple[list[str], int]:
+    """The first rejected records as lines, and how many more were rejected (`errors` may be a truncated sample)."""
+    errors = errors or []
+    return [error_line(e) for e in errors[:MAX_ERRORS]], max(
+        len(errors) - MAX_ERRORS, (rejected or 0) - min(len(errors), MAX_ERRORS)
+    )
+
+
 def summarize_import(job: ImportJob) -> ImportSummary:
-    errors = job.errors or []
+    lines, omitted = error_sample(job.errors, job.rejected_count)
     status = clip(job.status, 40)
     return ImportSummary(
         import_id=clip(job.import_id, 64),
@@ -113,8 +123,8 @@ def summarize_import(job: ImportJob) -> ImportSummary:
         accepted=job.accepted_count,
         duplicates=job.duplicate_count,
         rejected=job.rejected_count,
-        errors=[error_line(e) for e in errors[:MAX_ERRORS]],
-        errors_omitted=max(len(errors) - MAX_ERRORS, (job.rejected_count or 0) - min(len(errors), MAX_ERRORS)),
+        errors=lines,
+        errors_omitted=omitted,
         reason=clip(job.reason, 300),
     )
 

@@ -246,6 +246,11 @@ async def create_dataset(
             f"{dataset.id!r}, ...); setup needs a complete import, so if create_batch/setup_batch refuse, create "
             "the dataset again from corrected records."
         )
+    elif status == "pending_schema":
+        step = (
+            f"The import waits for the dataset's schema: get_dataset(dataset_id={dataset.id!r}) shows it; set one "
+            "in the Prolific app."
+        )
     else:
         step = "Nothing was imported: fix the records (see the reason) and call create_dataset again."
     return WriteOutcome(outcome="done", change=change, dataset=details, upload=upload, notes=notes, next_step=step)

@@ -23,6 +23,7 @@ import hashlib
 import json
 import math
 import re
+import time
 import uuid
 from collections.abc import Iterator
 from typing import IO, Any
@@ -122,8 +123,6 @@ def signature(key: str, expires: float) -> str:
 
 
 def _iso(epoch: float) -> str:
-    import time
-
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch))
 
 

@@ -10,31 +10,17 @@ from __future__ import annotations
 
 import copy
 import math
-import time
 import uuid
 from typing import Any
 
-from . import data, generate
+from . import data, dataset_writes, generate
+from .errors import WriteRefusedError, now_iso
 
 CONTENT_ONLY = frozenset({"rich_text", "image"})
 QUESTION_TYPES = frozenset(
     {"free_text", "multiple_choice", "multiple_choice_with_free_text", "free_text_with_unit", "file_upload"}
 )
 FAIL_SETUP = "FAIL_SETUP"
-
-
-class WriteRefusedError(Exception):
-    """A 4xx: `status` and the body's `detail` (or, for 422, the whole INVALID_BATCH_ITEMS body)."""
-
-    def __init__(self, status: int, detail: Any) -> None:
-        super().__init__(str(detail))
-        self.status = status
-        self.detail = detail
-
-
-def now_iso() -> str:
-    moment = time.time()
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(moment)) + f".{int(moment % 1 * 1000):03d}Z"
 
 
 def layout_issues(batch_items: Any, dataset_fields: set[str] | None) -> list[dict[str, Any]]:
@@ -227,14 +213,22 @@ def setup(batch: dict[str, Any], body: Any, datasets: dict[str, dict[str, Any]],
     if not _instruction_count(batch.get("batch_items")) and batch["id"] not in data.LEGACY_INSTRUCTIONS:
         raise WriteRefusedError(400, "The batch has no instructions: add questions to its batch_items first.")
     datapoints = int(dataset.get("total_datapoint_count") or 0)
+    grouped: dict[str, int] | None = None
+    if dataset_writes.group_field(dataset) is not None and "_groups" in dataset:  # uploaded here, grouped (7.6)
+        grouped = dict(dataset.get("_groups") or {})
     batch["datasets"] = [_dataset_summary(dataset)]
     batch["status"] = "PROCESSING"
     batch["_setup"] = {
         "ready_at": ready_at,
         "fails": FAIL_SETUP in str(dataset.get("name") or ""),
         "tasks": datapoints,
-        "groups": math.ceil(datapoints / float(per_group)) if datapoints else 0,
+        "groups": len(grouped)
+        if grouped is not None
+        else math.ceil(datapoints / float(per_group))
+        if datapoints
+        else 0,
         "per_group": int(per_group),
+        "grouped": grouped,
     }
 
 
@@ -248,6 +242,8 @@ def advance(batch: dict[str, Any], now: float) -> None:
     else:
         batch.update(status="READY", total_task_count=job["tasks"], total_task_groups=job["groups"])
         batch.update(_tasked=job["tasks"], _per_group=job["per_group"])  # what a later sync continues from
+        if job["grouped"] is not None:
+            batch["_grouped"] = job["grouped"]
     del batch["_setup"]
 
 

@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from . import data
-from .batch_writes import WriteRefusedError, now_iso
+from .errors import WriteRefusedError, now_iso
 
 FIELD_TYPES = frozenset({"text", "image_url", "audio_url", "video_url", "metadata", "task_group_id"})
 MEDIA_TYPES = frozenset({"image_url", "audio_url", "video_url"})
@@ -206,6 +206,9 @@ class Ingest:
         self.errors: list[dict[str, Any]] = []
         self.written: list[dict[str, Any]] = []
         self.written_count = 0
+        self.group_field = group_field(dataset)
+        self.groups: dict[str, int] = {}
+        """Records written per task_group_id value (grouping by the data, reference 7.6)."""
         self.room = max(0, SAMPLE - len(dataset.get("_records") or []))
 
     def add(self, index: int, record: dict[str, Any] | str) -> None:
@@ -223,6 +226,9 @@ class Ingest:
             return None
         self.seen.add(digest)
         self.written_count += 1
+        if self.group_field is not None:
+            value = str(record.get(self.group_field, ""))
+            self.groups[value] = self.groups.get(value, 0) + 1
         if len(self.written) < self.room:
             self.written.append(kept)
         return None
@@ -254,10 +260,19 @@ def ingest_file(dataset: dict[str, Any], seen: set[int], raw: IO[bytes], extensi
     return ingest, None
 
 
+def group_field(dataset: dict[str, Any]) -> str | None:
+    """The schema's task_group_id field, if it has one."""
+    fields = ((dataset.get("schema") or {}).get("fields")) or {}
+    return next((name for name, spec in fields.items() if (spec or {}).get("type") == "task_group_id"), None)
+
+
 def write(dataset: dict[str, Any], ingest: Ingest) -> None:
-    """Add what an ingest accepted to the dataset (its count, and the kept sample)."""
+    """Add what an ingest accepted to the dataset (its count, the kept sample, the records per group value)."""
     dataset["total_datapoint_count"] = int(dataset.get("total_datapoint_count") or 0) + ingest.written_count
     dataset.setdefault("_records", []).extend(ingest.written)
+    groups = dataset.setdefault("_groups", {})
+    for value, count in ingest.groups.items():
+        groups[value] = groups.get(value, 0) + count
 
 
 def finish_import(job: dict[str, Any], ingest: Ingest, reason: str | None) -> None:
@@ -332,11 +347,18 @@ def advance_sync(job: dict[str, Any], batch: dict[str, Any], dataset: dict[str, 
         return
     total = int((dataset or {}).get("total_datapoint_count") or 0)
     tasked = int(batch.get("_tasked") or 0)
-    per = max(1, int(batch.get("_per_group") or 1))
     new = max(0, total - tasked)
-    open_slots = (per - tasked % per) % per
-    expanded = 1 if open_slots and new else 0
-    created = math.ceil(max(0, new - open_slots) / per)
+    if dataset is not None and group_field(dataset) is not None and "_groups" in dataset:  # join or start a group
+        before: dict[str, int] = batch.get("_grouped") or {}
+        now: dict[str, int] = dict(dataset.get("_groups") or {})
+        created = sum(1 for value in now if value not in before)
+        expanded = sum(1 for value, count in now.items() if value in before and count > before[value])
+        batch["_grouped"] = now
+    else:  # fixed-size groups: top up the open partial group first, then make new ones
+        per = max(1, int(batch.get("_per_group") or 1))
+        open_slots = (per - tasked % per) % per
+        expanded = 1 if open_slots and new else 0
+        created = math.ceil(max(0, new - open_slots) / per)
     batch["_tasked"] = tasked + new
     batch["total_task_count"] = int(batch.get("total_task_count") or 0) + new
     batch["total_task_groups"] = int(batch.get("total_task_groups") or 0) + created

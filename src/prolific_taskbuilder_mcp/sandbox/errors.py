@@ -1,7 +1,9 @@
-"""Prolific's error envelope, as every simulated error is sent: `status` equal to the HTTP code."""
+"""Prolific's error envelope, as every simulated error is sent: `status` equal to the HTTP code; the refusal the
+simulator's write rules raise; its timestamps."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from starlette.responses import JSONResponse
@@ -50,4 +52,15 @@ def error_response(status: int, detail: Any, headers: dict[str, str] | None = No
     return JSONResponse(body, status_code=status, headers=headers)
 
 
-# -- API routes ------------------------------------------------------------------------------------
+class WriteRefusedError(Exception):
+    """A 4xx: `status` and the body's `detail` (or, for 422, the whole INVALID_BATCH_ITEMS body)."""
+
+    def __init__(self, status: int, detail: Any) -> None:
+        super().__init__(str(detail))
+        self.status = status
+        self.detail = detail
+
+
+def now_iso() -> str:
+    moment = time.time()
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(moment)) + f".{int(moment % 1 * 1000):03d}Z"

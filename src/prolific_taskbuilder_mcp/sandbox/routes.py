@@ -18,8 +18,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from . import data, dataset_writes, generate
-from .batch_writes import WriteRefusedError
-from .errors import error_response
+from .errors import WriteRefusedError, error_response
 from .state import Fault, SandboxState
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any, Literal
 
 from . import batch_writes, data, dataset_writes, generate
+from .errors import now_iso
 
 FaultKind = Literal["status", "html", "not_json", "wrong_shape", "delay", "drip", "huge", "reset", "truncated"]
 
@@ -285,7 +286,7 @@ class SandboxState:
                 return
             job = self._import_job(dataset, upload["import_id"])
             if job is not None:
-                job.update(status="queued", updated_at=batch_writes.now_iso())
+                job.update(status="queued", updated_at=now_iso())
                 self._ingests[upload["import_id"]] = (ingest, reason)
 
     @staticmethod
@@ -301,7 +302,7 @@ class SandboxState:
                 return None
             if job["status"] == "queued":
                 ingest = self._ingests[import_id][0]
-                now = batch_writes.now_iso()
+                now = now_iso()
                 job.update(status="processing", processing_started_at=now, updated_at=now)
                 job.update(processed_offset=(ingest.accepted + ingest.rejected) // 2, written_count=0)
             elif job["status"] == "processing":

@@ -251,3 +251,24 @@ async def test_with_participants_answering_a_ready_batch_gets_responses_per_data
     assert before["responses"] == 0  # nobody answers before the batch is READY
     assert after["responses"] == 5 * 3 * 2  # five tasks, three raters each, two questions
     assert page["datapoints"]["T1"] == {"META_ref": "r-1"}
+
+
+async def test_a_task_group_id_field_groups_tasks_by_value_at_setup_and_sync(sandbox: InProcessSandbox) -> None:
+    fields = {"reply": "text", "session": "task_group_id"}
+    records = [{"reply": f"Reply {n}", "session": f"s{n % 2}"} for n in range(6)]  # two sessions of three
+    async with _never(sandbox) as client:
+        _, made = await call_ok(client, "create_dataset", {"name": "Sessions", "records": records, "fields": fields})
+        dataset_id = made["dataset"]["id"]
+        assert made["notes"] == []  # nothing inferred, no key ignored
+        details = {"task_name": "Rate", "task_introduction": "Read.", "task_steps": "Answer."}
+        arguments = {"name": "Grouped", "dataset_id": dataset_id, "questions": QUESTIONS, **details}
+        _, batch = await call_ok(client, "create_batch", arguments)
+        batch_id = batch["batch"]["id"]
+        _, ready = await call_ok(client, "setup_batch", {"batch_id": batch_id, "tasks_per_group": 5})
+        assert ready["batch"]["total_task_groups"] == 2  # by session, whatever tasks_per_group says
+        more = [{"reply": "Late reply", "session": "s1"}, {"reply": "New session", "session": "s9"}]
+        await call_ok(client, "add_datapoints", {"dataset_id": dataset_id, "records": more})
+        _, synced = await call_ok(client, "sync_batch", {"batch_id": batch_id})
+    assert synced["sync"]["tasks_created"] == 2
+    assert (synced["sync"]["groups_created"], synced["sync"]["groups_expanded"]) == (1, 1)
+    assert synced["batch"]["total_task_groups"] == 3

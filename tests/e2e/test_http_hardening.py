@@ -186,7 +186,7 @@ def _closed_by_peer(sock: socket.socket, within: float) -> bool:
 def test_stalled_connections_are_closed_and_do_not_slow_normal_calls(sandbox: RunningSandbox, tmp_path: Path) -> None:
     """Half a request line, half the headers, half a body: each closed once PROLIFIC_MCP_HTTP_REQUEST_TIMEOUT
     passes; 200 such connections open at once do not slow a normal client."""
-    env = child_env(PROLIFIC_TOKEN=CANARY_TOKEN, PROLIFIC_URL=sandbox.url, PROLIFIC_MCP_HTTP_REQUEST_TIMEOUT="2")
+    env = child_env(PROLIFIC_TOKEN=CANARY_TOKEN, PROLIFIC_URL=sandbox.url, PROLIFIC_MCP_HTTP_REQUEST_TIMEOUT="1.2")
     with serve_http(env, log=tmp_path / "stderr.log") as server:
         partials = [
             b"",  # connected, nothing sent

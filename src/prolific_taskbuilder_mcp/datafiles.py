@@ -27,6 +27,8 @@ MAX_FIELDS = 50
 MAX_INLINE_RECORDS = 1000
 MAX_FILE_BYTES = 200 * 1024 * 1024
 MAX_VALUE_CHARS = 100_000
+MAX_INLINE_BYTES = 10 * 1024 * 1024
+"""Largest JSONL the inline records may make (a bigger upload goes through file_path, streamed)."""
 CHUNK = 256 * 1024
 FIELD_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_ .-]{0,63}$")
 
@@ -116,7 +118,13 @@ def jsonl(records: list[dict[str, Any]]) -> bytes:
     """The records as JSONL (one object per line, UTF-8)."""
     for index, record in enumerate(records):
         _check_record(index, record)
-    return "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records).encode()
+    content = "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records).encode()
+    if len(content) > MAX_INLINE_BYTES:
+        raise RecordsError(
+            f"The records make {len(content) / 2**20:.1f} MiB of JSONL: inline records are limited to "
+            f"{MAX_INLINE_BYTES // 2**20} MiB. Put them in a local .jsonl or .csv file and pass file_path (stdio)."
+        )
+    return content
 
 
 def unknown_keys(keys: list[str], schema: Schema) -> list[str]:

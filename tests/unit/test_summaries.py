@@ -260,3 +260,22 @@ def test_a_layout_keeps_what_researchers_set_and_numbers_body_pages_only() -> No
     assert '[box: "Say more"] [exclusive]' in text
     assert "units: °C=celsius, °F=fahrenheit, picker prefix, default celsius" in text
     assert summary.content_blocks == 2
+
+
+def test_inline_records_are_bounded_and_a_schema_needs_a_shown_field() -> None:
+    import pytest
+
+    from prolific_taskbuilder_mcp import datafiles
+
+    big = [{"text": "x" * 90_000} for _ in range(120)]
+    with pytest.raises(datafiles.RecordsError, match="limited to 10 MiB"):
+        datafiles.jsonl(big)
+    assert datafiles.schema_for(["text", "META_id", "metadata_src"], None).fields == {
+        "text": "text",
+        "META_id": "metadata",
+        "metadata_src": "metadata",
+    }
+    with pytest.raises(datafiles.RecordsError, match="No field would be shown"):
+        datafiles.schema_for(["META_id"], None)
+    with pytest.raises(datafiles.RecordsError, match="At most one field may be task_group_id"):
+        datafiles.schema_for([], {"a": "text", "g": "task_group_id", "h": "task_group_id"})

@@ -9,8 +9,6 @@ loop), this collects cycles and asks glibc to return free pages to the system.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import gc
 import sys
 import threading
@@ -72,8 +70,15 @@ def _malloc_trim() -> Callable[[], None] | None:
     if not _trim_loaded:
         _trim_loaded = True
         if sys.platform.startswith("linux"):
+            import ctypes  # here, in the timer thread: importing ctypes.util costs ~10 ms of start-up
+            import ctypes.util
+
             try:
-                libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+                libc = ctypes.CDLL("libc.so.6")
+            except OSError:
+                libc = None
+            try:
+                libc = libc or ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
                 function = libc.malloc_trim
                 function.argtypes = [ctypes.c_size_t]
                 _trim = lambda: function(0)  # noqa: E731 - a tiny adapter

@@ -10,13 +10,12 @@ from dataclasses import dataclass
 
 from ..config import ConfigError
 from ..prompts import batches as batch_prompts
-from ..prompts import build as build_prompts
 from ..prompts._common import PromptSpec
 from ..resources import batches as batch_resources
 from ..resources import collections as collection_resources
 from ..resources import datasets as dataset_resources
 from ..resources._common import ResourceSpec
-from ..tools import account, batches, build, collections, datasets
+from ..tools import account, batches, collections, datasets
 from ..tools._common import ToolSpec
 
 
@@ -36,8 +35,17 @@ TOOLSETS: tuple[Toolset, ...] = (
 )
 """Every read toolset, in the order their tools are listed."""
 
-BUILD = Toolset("build", build.TOOLS, prompts=build_prompts.PROMPTS)
-"""The write tools: served only with --allow-writes, after every read toolset."""
+BUILD_NAME = "build"
+
+
+def build_toolset() -> Toolset:
+    """The write tools: served only with --allow-writes, after every read toolset. Imported only then (a server
+    without writes never loads them: less start-up time and memory)."""
+    from ..prompts import build as build_prompts
+    from ..tools import build
+
+    return Toolset(BUILD_NAME, build.TOOLS, prompts=build_prompts.PROMPTS)
+
 
 NAMES = tuple(toolset.name for toolset in TOOLSETS)
 
@@ -45,15 +53,15 @@ NAMES = tuple(toolset.name for toolset in TOOLSETS)
 def select(names: Sequence[str] | None, *, allow_writes: bool = False) -> tuple[Toolset, ...]:
     """The toolsets named (None: all), in declaration order, and `build` only with writes allowed. Unknown names
     are a one-line ConfigError."""
-    writes = (BUILD,) if allow_writes and (names is None or BUILD.name in names) else ()
+    writes = (build_toolset(),) if allow_writes and (names is None or BUILD_NAME in names) else ()
     if names is None:
         return (*TOOLSETS, *writes)
-    if BUILD.name in names and not allow_writes:
+    if BUILD_NAME in names and not allow_writes:
         raise ConfigError(
             "prolific-taskbuilder-mcp: the build toolset changes data and is served only with --allow-writes "
             "(PROLIFIC_MCP_ALLOW_WRITES=1)"
         )
-    unknown = [name for name in names if name not in (*NAMES, BUILD.name)]
+    unknown = [name for name in names if name not in (*NAMES, BUILD_NAME)]
     if unknown:
         raise ConfigError(
             f"prolific-taskbuilder-mcp: invalid PROLIFIC_MCP_TOOLSETS/--toolsets: unknown {', '.join(unknown)}; "
@@ -64,4 +72,4 @@ def select(names: Sequence[str] | None, *, allow_writes: bool = False) -> tuple[
 
 def all_tools() -> list[ToolSpec]:
     """Every tool, the write tools included (whether a server serves them is `select`'s to say)."""
-    return [spec for toolset in (*TOOLSETS, BUILD) for spec in toolset.tools]
+    return [spec for toolset in (*TOOLSETS, build_toolset()) for spec in toolset.tools]

@@ -51,12 +51,10 @@ async def describe_update(
 
 async def update_batch(client: ProlificClient, batch_id: str, changes: dict[str, Any], change: str) -> WriteOutcome:
     batch = await client.update_batch(batch_id, changes)
-    return WriteOutcome(
-        outcome="done",
-        change=change,
-        batch=summarize_batch(batch),
-        next_step="get_batch shows the batch as it is now.",
-    )
+    step = "get_batch shows the batch as it is now."
+    if (batch.status or "").upper() == "READY":
+        step += f" {build.publish_hint(batch.workspace_id)}"
+    return WriteOutcome(outcome="done", change=change, batch=summarize_batch(batch), next_step=step)
 
 
 async def describe_create(
@@ -339,7 +337,10 @@ async def sync_batch(
         summary = summarize_sync(last, polled.waited, polled.timed_out and (last.status or "") not in SYNC_DONE)
     batch = await client.get_batch(batch_id)
     if summary.status == "complete":
-        step = "The new tasks are in the batch; a study already published on it serves them to participants."
+        step = (
+            "The new tasks are in the batch; a study already published on it serves them to participants. "
+            + build.publish_hint(batch.workspace_id)
+        )
     elif summary.status == "failed":
         step = "The sync failed (see the reason): check the dataset with get_dataset, then sync_batch again."
     else:

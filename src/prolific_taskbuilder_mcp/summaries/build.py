@@ -20,8 +20,8 @@ def publish_hint(workspace_id: str | None) -> str:
     where = f"{APP}/researcher/workspaces/{workspace_id}/home" if workspace_id else APP
     return (
         f"The batch is READY. To collect data, open {where}, create a study (New study), choose AI Task Builder as "
-        "the data collection method and pick this batch. Publishing the study is what spends money: the user does "
-        "it in the app; this server never does."
+        "the data collection method and pick this batch (or, if a study already uses it, nothing more is needed). "
+        "Publishing the study is what spends money: the user does it in the app; this server never does."
     )
 
 

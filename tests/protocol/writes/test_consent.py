@@ -77,6 +77,7 @@ async def test_an_approved_elicitation_makes_the_change(sandbox: InProcessSandbo
         text, out = await call_ok(client, "update_batch", RENAME)
     assert out["outcome"] == "done"
     assert _name(sandbox) == RENAME["name"]
+    assert "app.prolific.com/researcher/workspaces/" in out["next_step"]  # the batch is READY: where to publish
     assert len(answer.asked) == 1
     assert 'rename it to "Helpfulness round 2"' in answer.asked[0]
     assert data.READY_BATCH_ID in answer.asked[0]

@@ -174,6 +174,7 @@ async def test_append_then_sync_adds_tasks_to_a_ready_batch(sandbox: InProcessSa
     assert synced["sync"]["groups_expanded"] == 1  # 5 tasks in groups of 2: the last group had room for one
     assert synced["sync"]["groups_created"] == 1
     assert synced["batch"]["total_task_count"] == 8
+    assert "app.prolific.com/researcher/workspaces/" in synced["next_step"]  # READY: where to publish
     assert progress.values
 
 

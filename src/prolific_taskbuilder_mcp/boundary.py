@@ -16,7 +16,7 @@ from mcp.server.mcpserver.exceptions import ResourceError, ToolError
 
 from .client import ProlificError
 from .client.http import retry_listener
-from .context import Ctx, app_context
+from .context import Ctx, app_context, request_redactor
 from .errors import ReadError, explain
 from .reads.progress import Progress
 from .sdk import connection_state
@@ -74,7 +74,10 @@ def resource_boundary(ctx: Ctx, what: str, ident: str | None = None) -> Abstract
 def progress_of(ctx: Ctx) -> Progress:
     """A read's progress callback that reports to this request's client (if it sent a progress token)."""
 
+    redactor = request_redactor(ctx)
+
     async def report(done: float, total: float | None, message: str) -> None:
-        await ctx.report_progress(done, total, message)
+        # Progress messages carry upstream values (statuses): they leave the process, so they are redacted too.
+        await ctx.report_progress(done, total, redactor.text(message))
 
     return report

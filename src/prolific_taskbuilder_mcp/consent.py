@@ -22,7 +22,7 @@ from mcp.server.mcpserver.resolve import Elicit
 from pydantic import BaseModel, Field
 
 from .client.clock import Clock
-from .context import Ctx, app_context, user_token
+from .context import Ctx, app_context, request_redactor, user_token
 
 CONFIRMATION_SECONDS = 600.0
 
@@ -114,11 +114,7 @@ async def ask(
     if not can_elicit(ctx):
         return Approval(approve=False)
     # The question leaves the process outside the tool result (which the server redacts): redact it here.
-    redactor = app_context(ctx).redactor
-    token = user_token(ctx.request_context.request)
-    if token is not None:
-        redactor = redactor.with_secret(token)
-    return Elicit(redactor.text(await describe()), Approval)
+    return Elicit(request_redactor(ctx).text(await describe()), Approval)
 
 
 def decision(ctx: Ctx, outcome: ElicitationResult[Approval]) -> Decision:

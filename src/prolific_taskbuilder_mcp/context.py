@@ -149,3 +149,11 @@ def client_of(ctx: Ctx) -> ProlificClient:
 def remember(ctx: Ctx, kind: IdKind, *ids: str | None) -> None:
     """Note ids this session's user has seen, so completions can suggest them (to this session only)."""
     app_context(ctx).seen.of(ctx.request_context.session).add(kind, *ids)
+
+
+def request_redactor(ctx: Ctx) -> Redactor:
+    """The redactor for what this request sends out besides its result (questions, progress): the server's secrets
+    and, in per-user mode, the request's own token."""
+    redactor = app_context(ctx).redactor
+    token = user_token(ctx.request_context.request)
+    return redactor.with_secret(token) if token is not None else redactor

@@ -131,3 +131,23 @@ async def test_upstream_data_carrying_the_token_is_masked_in_results(sandbox: In
     assert CANARY_TOKEN not in result.model_dump_json()
     assert "**********" in str(result.structured_content)
     assert CANARY_TOKEN not in resource.model_dump_json()
+
+
+async def test_progress_messages_carrying_upstream_text_are_redacted(sandbox: InProcessSandbox) -> None:
+    """A wait reports the upstream status in its progress messages: a status echoing the token is masked there."""
+    from prolific_taskbuilder_mcp.sandbox import PROCESSING_BATCH_ID
+
+    sandbox.state.batches[PROCESSING_BATCH_ID]["status"] = f"QUEUED {CANARY_TOKEN}"
+    messages: list[str] = []
+
+    async def progress(done: float, total: float | None, message: str | None) -> None:
+        messages.append(message or "")
+
+    async with Client(server_for(sandbox)) as client:
+        result = await client.call_tool(
+            "wait_for_batch", {"batch_id": PROCESSING_BATCH_ID, "timeout_seconds": 3}, progress_callback=progress
+        )
+    assert messages
+    assert all("Batch is QUEUED" in message for message in messages)
+    assert not any(CANARY_TOKEN in message for message in messages)
+    assert CANARY_TOKEN not in result.model_dump_json()

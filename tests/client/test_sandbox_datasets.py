@@ -148,3 +148,15 @@ async def test_a_write_is_retried_only_when_the_connection_was_never_made() -> N
         retry_listener.reset(token)
     assert len(notices) == 2  # sent again: it surely never reached Prolific
     assert raised.value.maybe_applied is False
+
+
+async def test_an_upload_url_without_a_content_type_gets_the_one_its_extension_implies(sandbox: RunningSandbox) -> None:
+    """The uploading guide's example omits fields the CLI reads: without `content_type`, the file's extension
+    decides (what the storage signed for), so the upload is still accepted."""
+    async with ProlificClient(SecretStr(CANARY_TOKEN), ClientOptions(base_url=sandbox.url)) as client:
+        dataset = await client.create_dataset({"name": "x", "workspace_id": WORKSPACE_ID, "schema": SCHEMA})
+        target = await client.get_upload_url(dataset.id, "records.jsonl")
+        bare = target.model_copy(update={"content_type": None})
+        await client.upload(bare, b'{"text": "a"}\n', 14)
+    (put,) = [r for r in sandbox.state.storage_requests if r["method"] == "PUT"]
+    assert put["headers"]["content-type"] == "application/x-ndjson"

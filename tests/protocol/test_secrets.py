@@ -140,7 +140,7 @@ async def test_progress_messages_carrying_upstream_text_are_redacted(sandbox: In
     sandbox.state.batches[PROCESSING_BATCH_ID]["status"] = f"QUEUED {CANARY_TOKEN}"
     messages: list[str] = []
 
-    async def progress(done: float, total: float | None, message: str | None) -> None:
+    async def progress(progress: float, total: float | None, message: str | None) -> None:
         messages.append(message or "")
 
     async with Client(server_for(sandbox)) as client:

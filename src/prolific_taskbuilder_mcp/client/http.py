@@ -566,7 +566,10 @@ class ProlificClient:
         url = httpx.URL(target.upload_url)
         if url.scheme not in ("https", self._base.scheme) or not url.host:
             raise UnexpectedResponseError("Prolific returned an upload URL that is not https")
-        headers = {"Content-Type": target.content_type or "application/octet-stream", "Content-Length": str(length)}
+        path = url.path.lower()
+        fallback = "text/csv" if path.endswith(".csv") else "application/x-ndjson" if path.endswith(".jsonl") else None
+        content_type = target.content_type or fallback or "application/octet-stream"  # the guide's types by extension
+        headers = {"Content-Type": content_type, "Content-Length": str(length)}
         with self._translated():
             http = await self._http()
             request = http.build_request("PUT", url, content=content, headers=headers)

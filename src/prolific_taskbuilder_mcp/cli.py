@@ -18,6 +18,12 @@ def _print_demo_intro(settings: Settings) -> None:
 
     lines = ["Demo mode: serving the embedded Prolific simulator (no network, any token). Batches:"]
     lines += [f"  {batch_id}  {what}" for batch_id, what in DEMO_BATCHES.items()]
+    if settings.allow_writes:
+        lines.append(
+            'Writes are on (--allow-writes): ask your assistant to build a batch, e.g. "make an annotation batch '
+            'where people rate these 5 replies for helpfulness: ..." (the build_annotation_batch prompt walks '
+            "through it). Each change asks you first; setups take 5 s; simulated participants answer READY batches."
+        )
     sys.stderr.write("\n".join(lines) + "\n")
 
 

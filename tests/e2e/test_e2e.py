@@ -204,6 +204,7 @@ async def test_the_demo_with_allow_writes_builds_a_batch_offline(stderr_log: Tex
         started = await client.call_tool("setup_batch", {"batch_id": batch_id, "wait": False})
         assert started.structured_content is not None, started.content
         assert started.structured_content["batch"]["status"] == "PROCESSING"
+    assert "Writes are on (--allow-writes)" in _read(stderr_log)  # the demo tells a newcomer what to try
 
 
 def test_without_a_token_it_exits_2_at_once_with_one_line() -> None:

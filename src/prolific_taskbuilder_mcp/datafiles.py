@@ -221,8 +221,26 @@ def inspect_file(file_path: str) -> LocalFile:
     return LocalFile(path, extension, info.st_size, info.st_mtime_ns, records, list(keys))
 
 
+_INSPECTED: dict[tuple[str, int, int], LocalFile] = {}
+"""Recent inspections by (path, size, mtime): a write's consent step and its body read a large file once, not twice."""
+
+
 async def inspect(file_path: str) -> LocalFile:
-    return await anyio.to_thread.run_sync(inspect_file, file_path)
+    """`inspect_file` in a worker thread; a file unchanged since it was last inspected is not read again."""
+    try:
+        where = await (await anyio.Path(file_path).expanduser()).resolve()
+        info = await where.stat()
+        key = (str(where), info.st_size, info.st_mtime_ns)
+    except OSError:
+        key = None
+    if key is not None and key in _INSPECTED:
+        return _INSPECTED[key]
+    file = await anyio.to_thread.run_sync(inspect_file, file_path)
+    if key is not None:
+        if len(_INSPECTED) >= 8:
+            _INSPECTED.pop(next(iter(_INSPECTED)))
+        _INSPECTED[key] = file
+    return file
 
 
 async def chunks(file: LocalFile, sent: list[int]) -> AsyncIterator[bytes]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -279,3 +280,17 @@ def test_inline_records_are_bounded_and_a_schema_needs_a_shown_field() -> None:
         datafiles.schema_for(["META_id"], None)
     with pytest.raises(datafiles.RecordsError, match="At most one field may be task_group_id"):
         datafiles.schema_for([], {"a": "text", "g": "task_group_id", "h": "task_group_id"})
+
+
+@pytest.mark.anyio
+async def test_an_unchanged_file_is_inspected_once_and_a_changed_one_again(tmp_path: Path) -> None:
+    from prolific_taskbuilder_mcp import datafiles
+
+    path = tmp_path / "data.csv"
+    path.write_text("text\na\nb\n")
+    first = await datafiles.inspect(str(path))
+    assert await datafiles.inspect(str(path)) is first  # consent step and body: one read
+    path.write_text("text\na\nb\nc\n")
+    again = await datafiles.inspect(str(path))
+    assert again is not first
+    assert (first.records, again.records) == (2, 3)

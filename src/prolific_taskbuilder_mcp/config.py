@@ -3,8 +3,6 @@ and its validation. The argument parser, the environment mapping and the README'
 generated from these declarations (`make readme` rewrites the table; a test fails while it is stale).
 """
 
-from __future__ import annotations
-
 import argparse
 import os
 import re

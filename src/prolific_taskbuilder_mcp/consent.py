@@ -8,8 +8,6 @@ Each write tool has a resolver (the SDK's `Resolve`) that runs before the tool b
 - any other client: the tool changes nothing and returns the change with a one-time `confirmation` string.
 """
 
-from __future__ import annotations
-
 import hashlib
 import json
 import secrets

@@ -4,9 +4,7 @@
 Pure: no I/O, no MCP.
 """
 
-from __future__ import annotations
-
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -49,7 +47,7 @@ class FreeText(_Strict):
     placeholder: str | None = Field(default=None, max_length=200)
 
     @model_validator(mode="after")
-    def _bounds(self) -> FreeText:
+    def _bounds(self) -> Self:
         if self.min_length is not None and self.max_length is not None and self.min_length > self.max_length:
             raise ValueError("min_length is larger than max_length")
         return self
@@ -62,7 +60,7 @@ class MultipleChoice(_Strict):
     pick: int = Field(default=1, description="1: one option; -1: any number; n: up to n")
 
     @model_validator(mode="after")
-    def _limit(self) -> MultipleChoice:
+    def _limit(self) -> Self:
         _check_pick(self.pick, self.options)
         return self
 
@@ -89,7 +87,7 @@ class FreeTextWithUnit(_Strict):
     default_unit: str | None = Field(default=None, description="One of the units' values")
 
     @model_validator(mode="after")
-    def _default(self) -> FreeTextWithUnit:
+    def _default(self) -> Self:
         if self.default_unit is not None and self.default_unit not in {unit.value for unit in self.units}:
             raise ValueError("default_unit must be one of the units' values")
         return self
@@ -106,7 +104,7 @@ class FileUpload(_Strict):
     max_file_size_mb: float = Field(default=10, gt=0, le=1000)
 
     @model_validator(mode="after")
-    def _counts(self) -> FileUpload:
+    def _counts(self) -> Self:
         if self.max_files < self.min_files:
             raise ValueError("max_files is smaller than min_files")
         return self

@@ -45,6 +45,43 @@ def connection_state(session: Any) -> dict[str, Any] | None:
     return state if isinstance(state, dict) else None
 
 
+class _LazyArguments:
+    """Builds a tool's argument model on first use (`func_metadata`: a pydantic `create_model` per tool, most of
+    the start-up work left once schemas come from the cache); the first call of each tool pays it instead."""
+
+    def __init__(self, fn: Callable[..., Any], skip: list[str]) -> None:
+        self.fn, self.skip = fn, skip
+
+    def build(self) -> Any:
+        from mcp.server.mcpserver.utilities.func_metadata import func_metadata
+
+        return func_metadata(self.fn, skip_names=self.skip, structured_output=False).arg_model
+
+
+def _lazy_metadata_class() -> type[Any]:
+    from mcp.server.mcpserver.utilities.func_metadata import FuncMetadata
+    from pydantic import PrivateAttr
+
+    class LazyFuncMetadata(FuncMetadata):
+        """`FuncMetadata` whose `arg_model` field is filled on first read. The SDK reads it only to validate a
+        call's arguments (`call_fn_with_arg_validation`, `validate_arguments`, `pre_parse_json`)."""
+
+        _arguments: _LazyArguments | None = PrivateAttr(default=None)
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "arg_model":
+                lazy = object.__getattribute__(self, "__pydantic_private__")["_arguments"]
+                model = lazy.build()
+                self.__dict__["arg_model"] = model
+                return model
+            return super().__getattr__(name)  # type: ignore[misc]  # pydantic's, hidden from type checkers
+
+    return LazyFuncMetadata
+
+
+_LAZY_METADATA: list[type[Any]] = []
+
+
 def tool_from_parts(
     fn: Callable[..., Any],
     *,
@@ -61,19 +98,28 @@ def tool_from_parts(
 
     `Tool.from_function` spends most of its time generating JSON Schemas with pydantic (about two thirds of this
     server's start-up work); server/schemas.py caches what it produced, keyed by a fingerprint of the source,
-    and rebuilds the tool here from the SDK's public pieces: the argument model (`func_metadata`, without output
-    inference) and `FuncMetadata` given the output schema, which then derives nothing. A test checks that a tool
-    built here equals one from `Tool.from_function` in every field the SDK reads.
+    and rebuilds the tool here from the SDK's public pieces: `FuncMetadata` given the output schema, which then
+    derives nothing, and the argument model (`func_metadata`, without output inference), built when the tool is
+    first called (`FuncMetadata.model_construct` leaves the field unset; `LazyFuncMetadata` fills it). A test
+    checks that a tool built here equals one from `Tool.from_function` in every field the SDK reads.
     """
     from mcp.server.mcpserver.resolve import build_resolver_plans, find_resolved_parameters
     from mcp.server.mcpserver.tools import Tool
-    from mcp.server.mcpserver.utilities.func_metadata import FuncMetadata, func_metadata
+    from mcp.server.mcpserver.utilities.func_metadata import FuncMetadata
 
     resolved = find_resolved_parameters(fn)  # parameters filled by resolvers (consent), not by the caller
-    skip = [*([context_kwarg] if context_kwarg else []), *resolved]
-    arguments = func_metadata(fn, skip_names=skip, structured_output=False)
-    metadata = FuncMetadata(arg_model=arguments.arg_model, output_schema=output_schema, output_model=output_model)
-    names = {field.alias or name for name, field in arguments.arg_model.model_fields.items()}
+    arguments = _LazyArguments(fn, [*([context_kwarg] if context_kwarg else []), *resolved])
+    metadata: FuncMetadata
+    if resolved:  # the resolver plans need the argument names now
+        metadata = FuncMetadata(arg_model=arguments.build(), output_schema=output_schema, output_model=output_model)
+        fields = metadata.arg_model.model_fields
+        plans = build_resolver_plans(resolved, {field.alias or key for key, field in fields.items()})
+    else:
+        if not _LAZY_METADATA:
+            _LAZY_METADATA.append(_lazy_metadata_class())
+        metadata = _LAZY_METADATA[0].model_construct(output_schema=output_schema, output_model=output_model)
+        metadata._arguments = arguments  # type: ignore[attr-defined]
+        plans = {}
     return Tool(
         fn=fn,
         name=name,
@@ -84,6 +130,6 @@ def tool_from_parts(
         is_async=True,
         context_kwarg=context_kwarg,
         resolved_params=dict(resolved),
-        resolver_plans=build_resolver_plans(resolved, names),
+        resolver_plans=plans,
         annotations=annotations,
     )

@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import mcp
+import pydantic
 import pytest
 from mcp import Client
 from mcp.server.mcpserver.tools import Tool
@@ -116,9 +118,21 @@ def test_the_fingerprint_follows_the_source_and_the_versions(tmp_path: Path, mon
     assert schemas.fingerprint() == first
     (tmp_path / "module.py").write_text("x = 22\n")
     assert schemas.fingerprint() != first
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "other.py").write_text("y = 1\n")
+    assert schemas.fingerprint() != first
     second = schemas.fingerprint()
-    monkeypatch.setattr(schemas, "version", lambda name: "0.0.0")
+    monkeypatch.setattr(pydantic, "VERSION", "0.0.0")
     assert schemas.fingerprint() != second
+    third = schemas.fingerprint()
+    sdk = tmp_path / "sdk" / "__init__.py"  # a reinstalled SDK: its files are rewritten
+    sdk.parent.mkdir()
+    sdk.write_text("")
+    monkeypatch.setattr(mcp, "__file__", str(sdk))
+    fourth = schemas.fingerprint()
+    assert fourth != third
+    sdk.write_text("# 2.4.0\n")
+    assert schemas.fingerprint() != fourth
 
 
 def test_the_cache_folder_follows_the_setting(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -5,8 +5,6 @@ tomorrow is carried along instead of dropped or rejected. Enumerations are plain
 we have never seen survives parsing. Only what we cannot work without (a batch's `id`) is required.
 """
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 

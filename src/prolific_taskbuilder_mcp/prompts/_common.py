@@ -1,7 +1,5 @@
 """The prompt declaration every prompt module uses."""
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from dataclasses import dataclass
 

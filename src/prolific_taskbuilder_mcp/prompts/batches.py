@@ -1,7 +1,5 @@
 """Batch prompts: ready-made requests that tell the assistant which tools to use for a common question."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from mcp.shared.exceptions import MCPError

@@ -1,7 +1,5 @@
 """The build prompt: the whole path from data to a READY batch, naming the tools (served with --allow-writes)."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from pydantic import Field

@@ -1,7 +1,5 @@
 """What every resource module shares: the resource declaration and id validation."""
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any

@@ -1,7 +1,5 @@
 """Batch resources: a batch, its questions, the summary of its responses, and a workspace's batches."""
 
-from __future__ import annotations
-
 from ..boundary import progress_of, resource_boundary
 from ..context import Ctx, client_of, remember
 from ..reads import batches as reads

@@ -1,7 +1,5 @@
 """Collection resources."""
 
-from __future__ import annotations
-
 from ..boundary import resource_boundary
 from ..context import Ctx, client_of, remember
 from ..reads import collections as reads

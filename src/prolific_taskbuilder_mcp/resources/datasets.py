@@ -1,7 +1,5 @@
 """Dataset resources."""
 
-from __future__ import annotations
-
 from ..boundary import resource_boundary
 from ..context import Ctx, client_of, remember
 from ..reads import datasets as reads

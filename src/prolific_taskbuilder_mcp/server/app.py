@@ -25,6 +25,9 @@ from mcp_types import (
     SetLevelRequestParams,
     TextContent,
 )
+from mcp_types import Prompt as MCPPrompt
+from mcp_types import Resource as MCPResource
+from mcp_types import ResourceTemplate as MCPResourceTemplate
 from pydantic import AnyUrl, SecretStr, ValidationError
 
 from .. import __version__
@@ -91,11 +94,38 @@ class ProlificMCPServer(MCPServer[AppContext]):
     (the details go to the log), whose results, resources, prompts and errors pass through the redactor, and which
     honours `logging/setLevel` for clients on handshake-era protocol versions (2025-11-25 and before)."""
 
-    def __init__(self, *args: Any, tools: list[Tool], redactor: Redactor | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        tools: list[Tool],
+        redactor: Redactor | None = None,
+        toolsets: tuple[Toolset, ...] = (),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, tools=tools, **kwargs)
         self._tools_by_name = {tool.name: tool for tool in tools}
         self.redactor = redactor or Redactor()
+        self._unregistered = toolsets
         add_request_handler(self, "logging/setLevel", SetLevelRequestParams, _set_log_level)
+
+    def _register_resources_and_prompts(self) -> None:
+        """The toolsets' resource templates and prompts, registered when first asked for rather than at start-up:
+        the SDK builds a pydantic argument model and a validator for each (a few milliseconds every spawn), and
+        a client that only calls tools never needs them."""
+        toolsets, self._unregistered = self._unregistered, ()
+        _register(self, toolsets)
+
+    async def list_resources(self) -> list[MCPResource]:
+        self._register_resources_and_prompts()
+        return await super().list_resources()
+
+    async def list_resource_templates(self) -> list[MCPResourceTemplate]:
+        self._register_resources_and_prompts()
+        return await super().list_resource_templates()
+
+    async def list_prompts(self) -> list[MCPPrompt]:
+        self._register_resources_and_prompts()
+        return await super().list_prompts()
 
     async def call_tool(
         self, name: str, arguments: dict[str, Any], context: Context[AppContext, Any] | None = None
@@ -130,6 +160,7 @@ class ProlificMCPServer(MCPServer[AppContext]):
     async def read_resource(
         self, uri: AnyUrl | str, context: Context[AppContext, Any] | None = None
     ) -> Iterable[ReadResourceContents] | InputRequiredResult:
+        self._register_resources_and_prompts()
         redactor = self._redactor_for(context)
         try:
             contents = await super().read_resource(uri, context)
@@ -297,7 +328,7 @@ def create_server(
             build_tools([spec for toolset in toolsets for spec in toolset.tools], settings.cache_dir), settings.max_wait
         ),
         redactor=redactor,
+        toolsets=toolsets,
     )
-    _register(server, toolsets)
     add_request_handler(server, "completion/complete", CompleteRequestParams, completion_handler(runtime))
     return server

@@ -3,8 +3,6 @@
 Colleagues' names and emails (workspace `users`) are personal data: only their number is passed on.
 """
 
-from __future__ import annotations
-
 from pydantic import Field
 
 from ..client.models import User, Workspace

@@ -4,8 +4,6 @@ Pure functions, no I/O. The result models are strict (`extra="forbid"`): what we
 schema is exactly what we send.
 """
 
-from __future__ import annotations
-
 import json
 from typing import Any
 

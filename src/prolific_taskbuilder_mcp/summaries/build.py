@@ -1,7 +1,5 @@
 """What a write will do, and what it did: the one-screen summary a user consents to, and the outcome. Pure."""
 
-from __future__ import annotations
-
 from typing import Any, Literal
 
 from pydantic import Field

@@ -1,7 +1,5 @@
 """Collections (pages of questions with no dataset). Pure functions, no I/O."""
 
-from __future__ import annotations
-
 from pydantic import Field
 
 from ..client.models import Collection

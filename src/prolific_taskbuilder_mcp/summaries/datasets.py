@@ -1,7 +1,5 @@
 """Datasets (V3 with one status; V4 with a schema and per-upload import jobs). Pure functions, no I/O."""
 
-from __future__ import annotations
-
 from typing import Any
 
 from pydantic import Field

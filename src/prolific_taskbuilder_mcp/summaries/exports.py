@@ -3,8 +3,6 @@
 Presigned links are credentials until they expire: they are shown because the user asked for a download.
 """
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import Field

@@ -1,8 +1,6 @@
 """Instructions (the questions participants answer), from a batch layout, the legacy endpoint or a
 collection's pages. Pure functions, no I/O."""
 
-from __future__ import annotations
-
 from collections.abc import Iterable
 from typing import Any, Literal
 

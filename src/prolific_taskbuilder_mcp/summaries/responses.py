@@ -4,8 +4,6 @@ Pure functions and a pure accumulator, no I/O. Participants wrote this text: it 
 invisible and bidirectional characters removed) and always rendered as quoted data.
 """
 
-from __future__ import annotations
-
 import json
 import random
 from collections import Counter

@@ -3,8 +3,6 @@
 Pure functions, no I/O. `sanitize` is idempotent: sanitising twice gives the same result.
 """
 
-from __future__ import annotations
-
 import base64
 import html
 import json

@@ -1,7 +1,5 @@
 """What every tool module shares: the tool declaration, annotations, argument rules and the result shape."""
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any

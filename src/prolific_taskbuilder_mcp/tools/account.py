@@ -1,7 +1,5 @@
 """Account tools: `whoami` (checks the token) and `list_workspaces`."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from mcp_types import CallToolResult

@@ -4,8 +4,6 @@ Each tool validates its arguments (the signature), calls one read inside the bou
 showed (for completions) and renders the result.
 """
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from mcp_types import CallToolResult

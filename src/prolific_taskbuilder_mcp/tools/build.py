@@ -4,8 +4,6 @@ The `consent` parameter is filled by a resolver before the body runs, never by t
 of the input schema.
 """
 
-from __future__ import annotations
-
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass

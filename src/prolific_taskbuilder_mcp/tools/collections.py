@@ -1,7 +1,5 @@
 """Collection tools: list, get, summarise responses (when Prolific serves them), export."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from mcp_types import CallToolResult

@@ -1,7 +1,5 @@
 """Dataset tools: `get_dataset`."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from mcp_types import CallToolResult

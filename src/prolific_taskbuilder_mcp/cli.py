@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import signal
 import sys
 import warnings
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import anyio
 
-from .config import ConfigError, Settings, load_settings
+if TYPE_CHECKING:
+    from .config import Settings
 
 
 def _print_demo_intro(settings: Settings) -> None:
@@ -68,6 +71,21 @@ async def _serve(settings: Settings) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
+    # The cycle collector is off until the server is built (client.memory.settle_startup turns it on, as does
+    # every exit from here). Importing the MCP SDK and pydantic and building their models allocates hundreds of
+    # thousands of long-lived objects and almost no cyclic garbage (a full collection afterwards finds about
+    # 1,100 unreachable objects), yet each allocation burst triggers collections that rescan the growing heap:
+    # 50-70 ms of a 480 ms start on the 2-core machine. What little cyclic garbage start-up leaves is frozen.
+    gc.disable()
+    try:
+        _main(argv)
+    finally:
+        gc.enable()
+
+
+def _main(argv: Sequence[str] | None) -> None:
+    from .config import ConfigError, load_settings
+
     # Log notifications are deprecated from protocol 2026-07-28 but still what 2025-11-25 clients read.
     warnings.filterwarnings("ignore", message="The logging capability is deprecated")
     arguments = list(sys.argv[1:] if argv is None else argv)

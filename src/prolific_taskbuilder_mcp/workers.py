@@ -2,9 +2,22 @@
 workers serving it, each of which imports and builds the server on its own.
 
 `cli.main` validates the settings (so configuration errors still come out as one line), then replaces itself
-with this module (`exec`): the supervisor then holds uvicorn and a socket, and none of the app, pydantic or the
-MCP SDK, which only the workers need. Keep this module's imports to the standard library, uvicorn and
-`sockets`.
+with this module (`exec`). The supervisor holds the listening socket and nothing else: no app, no pydantic, no
+MCP SDK, not even uvicorn, which only the workers need. Keep this module's imports to the standard library and
+`sockets` (a unit test holds it to that).
+
+Each worker is `python -m prolific_taskbuilder_mcp.server.worker <fd> <supervisor pid>`, started with the
+listening socket as an inherited file descriptor; the kernel spreads connections over the workers accepting on
+it. Started as plain subprocesses rather than through multiprocessing, whose "spawn" start method also runs a
+resource-tracker process (about 12 MiB) that a server sharing no semaphores or shared memory does not need.
+
+The supervisor:
+- replaces a worker that exits while serving (logged with its exit status);
+- gives up, with one line and exit status 1, when workers keep dying right after starting (3 in a row within
+  10 s of their start: a broken install or configuration, which restarting cannot fix);
+- on SIGTERM or SIGINT, passes SIGTERM to every worker (uvicorn's graceful shutdown: in-flight calls finish,
+  within 10 s), waits for them (SIGKILL after 15 s), and exits 0.
+Workers exit on their own if the supervisor disappears without stopping them (SIGKILL): see server/worker.py.
 """
 
 from __future__ import annotations
@@ -12,13 +25,24 @@ from __future__ import annotations
 import json
 import logging
 import os
+import signal
+import subprocess
 import sys
+import threading
+import time
 from collections.abc import Sequence
 from typing import NoReturn
 
 WORKER_ARGV = "PROLIFIC_MCP_WORKER_ARGV"
 """How worker processes get the parent's command-line flags (they re-read the same environment)."""
-WORKER_FACTORY = "prolific_taskbuilder_mcp.server.transports:worker_app"
+WORKER_MODULE = "prolific_taskbuilder_mcp.server.worker"
+QUICK_EXIT_SECONDS = 10.0
+"""A worker that exits this soon after its start failed to start."""
+QUICK_EXITS_TO_GIVE_UP = 3
+STOP_GRACE_SECONDS = 15.0
+"""How long stopping workers get before SIGKILL (uvicorn's graceful shutdown is configured to take at most 10)."""
+
+logger = logging.getLogger("prolific_taskbuilder_mcp.workers")
 
 
 def exec_supervisor(host: str, port: int, workers: int, log_level: str, argv: Sequence[str]) -> NoReturn:
@@ -30,11 +54,67 @@ def exec_supervisor(host: str, port: int, workers: int, log_level: str, argv: Se
     os.execve(sys.executable, args, env)  # noqa: S606 - our own interpreter and module, no shell
 
 
-def supervise(host: str, port: int, workers: int, log_level: str) -> None:
-    """Bind, announce the URL on stderr, and run the workers until SIGTERM/SIGINT (uvicorn forwards it)."""
-    import uvicorn
-    from uvicorn.supervisors import Multiprocess
+class Supervisor:
+    """Keeps `count` workers serving the socket with file descriptor `fd` until `stop()`."""
 
+    def __init__(self, fd: int, count: int) -> None:
+        self._fd = fd
+        self._count = count
+        self._stopping = threading.Event()
+        self.workers: list[tuple[subprocess.Popen[bytes], float]] = []
+
+    def stop(self) -> None:
+        self._stopping.set()
+
+    def run(self, poll_seconds: float = 0.2) -> int:
+        """Serve until stopped (exit status 0) or until workers keep failing at start-up (1)."""
+        self.workers = [self._start() for _ in range(self._count)]
+        quick_exits = 0
+        try:
+            while not self._stopping.wait(poll_seconds):
+                for index, (process, started) in enumerate(self.workers):
+                    status = process.poll()
+                    if status is None:
+                        continue
+                    quick = time.monotonic() - started < QUICK_EXIT_SECONDS
+                    quick_exits = quick_exits + 1 if quick else 0
+                    if quick_exits >= QUICK_EXITS_TO_GIVE_UP:
+                        sys.stderr.write(
+                            f"prolific-taskbuilder-mcp: {quick_exits} workers in a row exited right after starting "
+                            f"(last exit status {status}); stopping. Their error is in the log above.\n"
+                        )
+                        return 1
+                    logger.warning("Worker %d exited with status %s; starting another", process.pid, status)
+                    self.workers[index] = self._start()
+            return 0
+        finally:
+            self._stop_workers()
+
+    def _start(self) -> tuple[subprocess.Popen[bytes], float]:
+        command = [sys.executable, "-m", WORKER_MODULE, str(self._fd), str(os.getpid())]
+        # Its own session: a terminal's Ctrl-C reaches the supervisor alone, which then stops each worker once
+        # (a second signal would make uvicorn skip its graceful shutdown).
+        process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+            command, pass_fds=(self._fd,), stdin=subprocess.DEVNULL, start_new_session=True
+        )
+        return process, time.monotonic()
+
+    def _stop_workers(self) -> None:
+        running = [process for process, _ in self.workers if process.poll() is None]
+        for process in running:
+            process.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + STOP_GRACE_SECONDS
+        for process in running:
+            try:
+                process.wait(timeout=max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                logger.warning("Worker %d did not stop within %.0f s; killing it", process.pid, STOP_GRACE_SECONDS)
+                process.kill()
+                process.wait()
+
+
+def supervise(host: str, port: int, workers: int, log_level: str) -> int:
+    """Bind, announce the URL on stderr, and run the workers until SIGTERM/SIGINT."""
     from .sockets import BindError, bind_or_explain, url_of
 
     handler = logging.StreamHandler(sys.stderr)
@@ -45,25 +125,18 @@ def supervise(host: str, port: int, workers: int, log_level: str) -> None:
         sock = bind_or_explain(host, port)
     except BindError as exc:
         sys.stderr.write(f"{exc}\n")
-        raise SystemExit(2) from None
+        return 2
     sys.stderr.write(f"Serving MCP over Streamable HTTP at {url_of(sock, '/mcp')} ({workers} workers)\n")
     sys.stderr.flush()
-    config = uvicorn.Config(
-        WORKER_FACTORY,
-        factory=True,
-        http="prolific_taskbuilder_mcp.http_protocol:DeadlineH11Protocol",
-        workers=workers,
-        log_level=log_level.lower(),
-        access_log=False,
-        log_config=None,  # the workers log through our redacting stderr handler
-        timeout_graceful_shutdown=10,
-    )
+    supervisor = Supervisor(sock.fileno(), workers)
+    for received in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(received, lambda signum, frame: supervisor.stop())
     try:
-        Multiprocess(config, sockets=[sock]).run()
+        return supervisor.run()
     finally:
         sock.close()
 
 
 if __name__ == "__main__":
     host_arg, port_arg, workers_arg, level_arg = sys.argv[1:5]
-    supervise(host_arg, int(port_arg), int(workers_arg), level_arg)
+    raise SystemExit(supervise(host_arg, int(port_arg), int(workers_arg), level_arg))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -115,3 +116,13 @@ def test_private_sdk_attributes_are_used_in_one_module_only() -> None:
         _module_name(path) for path in SRC.rglob("*.py") if PRIVATE_SDK.search(path.read_text(encoding="utf-8"))
     )
     assert users == [f"{PACKAGE}.sdk"]
+
+
+def test_the_worker_supervisor_imports_only_the_standard_library_and_sockets() -> None:
+    """`--workers N` keeps a supervising process alive for the server's lifetime: it must stay lean (no pydantic,
+    SDK, uvicorn or app), so its imports are the standard library's and the socket helpers'."""
+    imported = _imports(SRC / "workers.py")
+    ours = {name for name in imported if _under(name, PACKAGE)}
+    assert {name for name in ours if not _under(name, f"{PACKAGE}.sockets")} == set(), ours
+    others = {name.split(".")[0] for name in imported - ours}
+    assert others <= set(sys.stdlib_module_names), others - set(sys.stdlib_module_names)

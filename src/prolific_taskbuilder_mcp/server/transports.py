@@ -12,6 +12,9 @@ import signal
 import socket
 import stat
 import sys
+import threading
+import time
+from collections.abc import Callable
 from typing import Any
 
 import anyio
@@ -441,8 +444,9 @@ async def run_http(server: ProlificMCPServer, settings: Settings, sock: socket.s
         sock.close()
 
 
-def worker_app() -> ASGIApp:
-    """The ASGI app of one HTTP worker process (uvicorn calls this factory in each worker; see workers.py)."""
+def worker_app() -> tuple[ASGIApp, Settings]:
+    """The ASGI app of one HTTP worker process, and its settings (server/worker.py; see workers.py)."""
+    from ..client.memory import settle_startup
     from ..config import load_settings
     from ..logs import configure_logging
     from ..workers import WORKER_ARGV
@@ -450,8 +454,31 @@ def worker_app() -> ASGIApp:
 
     settings = load_settings(json.loads(os.environ.get(WORKER_ARGV, "[]")))
     configure_logging(settings.log_level, [s for s in (settings.token, settings.http_key) if s is not None])
-    from ..client.memory import settle_startup
-
     app = build_http_app(create_server(settings), settings)
     settle_startup()  # as the single-process server does (cli._serve)
-    return app
+    return app, settings
+
+
+def serve_worker(sock: socket.socket, app: ASGIApp, settings: Settings, should_stop: Callable[[], bool]) -> None:
+    """Serve `app` on an inherited listening socket until SIGTERM/SIGINT or `should_stop()` (checked every
+    second)."""
+    config = uvicorn.Config(
+        app,
+        http=HTTP_PROTOCOL,
+        log_level=settings.log_level.lower(),
+        access_log=False,
+        log_config=None,  # keep our stderr handler (and its secret redaction)
+        timeout_graceful_shutdown=10,
+    )
+    server = uvicorn.Server(config)
+
+    def watch() -> None:
+        while not server.should_exit:
+            if should_stop():
+                logger.warning("The supervisor is gone; this worker stops")
+                server.should_exit = True
+                return
+            time.sleep(1.0)
+
+    threading.Thread(target=watch, name="prolific-supervisor-watch", daemon=True).start()
+    server.run(sockets=[sock])

@@ -9,11 +9,13 @@ wherever they appear, and anything shaped like a credential: an `Authorization:`
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from typing import Any
 
 MASK = "**********"
+_ESCAPED_IN_JSON = frozenset('"\\' + "".join(map(chr, range(0x20))) + "\u2028\u2029")
 _CREDENTIAL_CHARS = r"[A-Za-z0-9._~+/=-]"
 _SHAPES = re.compile(
     rf"(?i)(?P<lead>\bauthorization\s*[:=]\s*)(?P<scheme>[A-Za-z]+\s+)?{_CREDENTIAL_CHARS}+"
@@ -33,6 +35,7 @@ class Redactor:
 
     def __init__(self, secrets: Iterable[str | None] = ()) -> None:
         self._secrets = sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True)
+        self._plain = not any(char in secret for secret in self._secrets for char in _ESCAPED_IN_JSON)
 
     def with_secret(self, secret: str) -> Redactor:
         """This redactor, also masking `secret` (a per-request credential)."""
@@ -45,13 +48,30 @@ class Redactor:
         return _SHAPES.sub(_masked, value) if _might_carry_credentials(value) else value
 
     def data(self, value: Any) -> Any:
-        """Strings anywhere inside JSON-like data (dicts, lists) redacted; keys too."""
+        """Strings anywhere inside JSON-like data (dicts, lists) redacted; keys too.
+
+        Most data carries nothing to mask: one serialisation (C-accelerated) shows that, and the data is
+        returned as it is. Every string of the data appears verbatim in its `ensure_ascii=False` JSON unless it
+        holds a quote, a backslash or a control character, which no configured secret may hold for this check
+        to be used, and which the credential shapes' trigger words never do.
+        """
+        if isinstance(value, dict | list) and self._plain:
+            try:
+                dumped = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+            except (TypeError, ValueError, RecursionError):
+                dumped = None
+            clean = dumped is not None and not any(s in dumped for s in self._secrets)
+            if clean and not _might_carry_credentials(dumped or ""):
+                return value
+        return self._walk(value)
+
+    def _walk(self, value: Any) -> Any:
         if isinstance(value, str):
             return self.text(value)
         if isinstance(value, dict):
-            return {self.text(k) if isinstance(k, str) else k: self.data(v) for k, v in value.items()}
+            return {self.text(k) if isinstance(k, str) else k: self._walk(v) for k, v in value.items()}
         if isinstance(value, list | tuple):
-            return [self.data(item) for item in value]
+            return [self._walk(item) for item in value]
         return value
 
 

@@ -437,3 +437,35 @@ async def test_a_list_whose_records_are_not_a_list_is_prolifics_surprise() -> No
         async with ProlificClient(SecretStr(CANARY_TOKEN), transport=transport) as client:
             with pytest.raises(UnexpectedResponseError, match="not a list"):
                 await anext(client.list_batches("6278acb09062db3b35bcbeb0"))
+
+
+@pytest.mark.parametrize(
+    "base", ["https://gateway.test/prolific", "https://gateway.test/prolific/", "https://api.test"]
+)
+async def test_requests_go_where_httpx_would_merge_them_with_the_base_url(base: str) -> None:
+    """Request URLs are merged with the base URL once per path and reused: the same URLs as httpx's own merge,
+    path prefix (a gateway in front of Prolific) and query included."""
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(str(request.url))
+        if request.url.path.endswith("/status"):
+            return httpx.Response(200, json={"status": "READY"})
+        if "/batches/" in request.url.path:
+            return httpx.Response(200, json={"id": SEED_BATCH_ID})
+        return httpx.Response(200, json={"results": []})
+
+    options = ClientOptions(base_url=base, max_attempts=1)
+    async with ProlificClient(SecretStr(CANARY_TOKEN), options, transport=httpx.MockTransport(handler)) as client:
+        for _ in range(2):
+            await client.get_batch(SEED_BATCH_ID)
+            await client.get_batch_status(SEED_BATCH_ID)
+        async for _ in client.list_batches("6278acb09062db3b35bcbeb0"):
+            pass
+    merge = httpx.AsyncClient(base_url=base)
+    path = f"/api/v1/data-collection/batches/{SEED_BATCH_ID}"
+    expected = [str(merge.build_request("GET", path).url), str(merge.build_request("GET", f"{path}/status").url)]
+    assert seen[:4] == expected * 2
+    assert seen[4].startswith(str(merge.build_request("GET", "/api/v1/data-collection/batches").url) + "?")
+    assert "workspace_id=6278acb09062db3b35bcbeb0" in seen[4]
+    await merge.aclose()

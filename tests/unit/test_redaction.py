@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from prolific_taskbuilder_mcp.redaction import MASK, Redactor
 
@@ -51,3 +53,36 @@ def test_structured_data_is_redacted_everywhere_keys_included() -> None:
 
 def test_short_or_missing_secrets_are_not_used_as_patterns() -> None:
     assert Redactor(["", None, "ab"]).text("a b ab abc") == "a b ab abc"
+
+
+def test_data_without_anything_to_mask_comes_back_as_it_is() -> None:
+    """The fast path: one serialisation shows there is nothing to mask, and nothing is copied."""
+    data = {"name": "Data Collection Batch", "rows": [{"n": 1}, None, 2.5], "steps": ["Read.", "Rate."]}
+    assert Redactor([SECRET]).data(data) is data
+
+
+@pytest.mark.parametrize("secret", ['s3cr3t"quoted"-value', "back\\slash-secret", "line\nbreak-secret", "éàü-unicode"])
+def test_secrets_with_characters_json_escapes_are_still_found_in_data(secret: str) -> None:
+    data = {"detail": [f"echoed {secret} here"], f"{secret}": 1}
+    assert Redactor([secret]).data(data) == {"detail": [f"echoed {MASK} here"], MASK: 1}
+
+
+def test_data_json_cannot_serialise_is_still_walked() -> None:
+    data = {"raw": b"bytes", "deep": [{"x": f"{SECRET}"}], 7: (SECRET,)}
+    assert Redactor([SECRET]).data(data) == {"raw": b"bytes", "deep": [{"x": MASK}], 7: [MASK]}
+
+
+_SECRETS = st.text(min_size=4, max_size=12)
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(secret=_SECRETS, data=_JSON, where=st.integers(min_value=0, max_value=3))
+def test_the_fast_path_masks_exactly_what_the_full_walk_masks(secret: str, data: object, where: int) -> None:
+    planted = {"a": data, "b": [f"x{secret}y", {"k": data}]} if where == 0 else {"c": [data], secret[:where]: data}
+    redactor = Redactor([secret])
+    assert redactor.data(planted) == redactor._walk(planted)

@@ -78,6 +78,7 @@ USER_AGENT = f"prolific-taskbuilder-mcp/{__version__}"
 _SAFE_SEGMENT = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _SAFE_FILENAME = re.compile(r"^[A-Za-z0-9_-]{1,64}\.(csv|jsonl)$")
 _RETRY_STATUSES = frozenset({429, 502, 503, 504})
+_URL_CACHE_SIZE = 256
 _DETAIL_LIMIT = 300
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
@@ -199,7 +200,8 @@ class ProlificClient:
     def _use_token(self, token: SecretStr | None) -> None:
         """This client's credential, and the state keyed by it: coalescing of identical GETs, redaction."""
         self._auth = _TokenAuth(token, self._base) if token is not None else None
-        self._inflight: dict[str, _Flight] = {}
+        self._inflight: dict[tuple[str, tuple[tuple[str, str], ...]], _Flight] = {}
+        self._urls: dict[str, httpx.URL] = {}
         self._redactor = Redactor([token.get_secret_value()] if token is not None else [])
 
     def for_token(self, token: SecretStr) -> ProlificClient:
@@ -659,7 +661,7 @@ class ProlificClient:
 
     async def _get_json(self, path: str, params: Mapping[str, str] | None = None) -> Any:
         """A GET, coalesced with identical concurrent GETs, retried on transient failures."""
-        key = str(httpx.URL(path, params=params or {}))
+        key = (path, tuple(sorted(params.items())) if params else ())
         while True:
             flight = self._inflight.get(key)
             if flight is None:
@@ -738,6 +740,21 @@ class ProlificClient:
                 logger.debug("retry listener failed", exc_info=True)
         await clock.sleep(delay)
 
+    def _on_api(self, http: httpx.AsyncClient, path: str) -> httpx.URL:
+        """The relative `path` merged with the API's base URL exactly as httpx merges it, once per path: parsing
+        and merging URLs is most of the cost of preparing a request."""
+        url = self._urls.get(path)
+        if url is None:
+            if len(self._urls) >= _URL_CACHE_SIZE:
+                self._urls.clear()
+            merged = httpx.URL(path)
+            if not merged.is_relative_url:
+                raise ValueError("refusing an absolute URL where an API path was expected")
+            base = http.base_url
+            url = base.copy_with(raw_path=base.raw_path + merged.raw_path.lstrip(b"/"))
+            self._urls[path] = url
+        return url
+
     async def _send(self, method: str, path: str, params: Mapping[str, str] | None, body: Any = None) -> Any:
         """One request. The single place where httpx outcomes become `ProlificError`s."""
         started = time.perf_counter()
@@ -746,7 +763,8 @@ class ProlificClient:
             sent: dict[str, Any] = {"json": body} if body is not None else {}
             if isinstance(body, RawBody):
                 sent = {"content": body.content, "headers": {"Content-Type": body.content_type}}
-            async with http.stream(method, path, params=params, auth=self._credentials(), **sent) as response:
+            url = self._on_api(http, path)
+            async with http.stream(method, url, params=params, auth=self._credentials(), **sent) as response:
                 raw, encoding = _raw_body(response)
                 body = await read_body(raw, encoding, self.options.max_body_bytes, self._budget)
             memory.after_body(len(body))

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import builtins
+import email.utils
 import json
 import threading
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +32,10 @@ from prolific_taskbuilder_mcp.client import (
     tls,
 )
 from prolific_taskbuilder_mcp.client.errors import NotSentError
+from prolific_taskbuilder_mcp.client.models import UploadTarget
 from prolific_taskbuilder_mcp.sandbox import SEED_BATCH_ID, Fault
 from prolific_taskbuilder_mcp.sandbox.runner import RunningSandbox
+from tests.support.clock import FakeClock
 from tests.support.simulator import CANARY_TOKEN
 
 pytestmark = pytest.mark.anyio
@@ -469,3 +473,131 @@ async def test_requests_go_where_httpx_would_merge_them_with_the_base_url(base: 
     assert seen[4].startswith(str(merge.build_request("GET", "/api/v1/data-collection/batches").url) + "?")
     assert "workspace_id=6278acb09062db3b35bcbeb0" in seen[4]
     await merge.aclose()
+
+
+def _mock(handler: Any, **options: Any) -> ProlificClient:
+    settings: dict[str, Any] = {"base_url": "https://api.prolific.test", "max_attempts": 3, "backoff_base": 0.5}
+    settings.update(options)
+    return ProlificClient(SecretStr(CANARY_TOKEN), ClientOptions(**settings), transport=httpx.MockTransport(handler))
+
+
+@pytest.mark.parametrize(
+    ("retry_after", "waited_at_least", "waited_at_most"),
+    [
+        (lambda: email.utils.format_datetime(datetime.now(UTC) + timedelta(seconds=4), usegmt=True), 3.0, 5.0),
+        (lambda: "in a while", 0.0, 1.0),  # unreadable: the backoff alone
+        (lambda: "2", 2.0, 2.5),
+    ],
+)
+async def test_retry_after_is_honoured_as_seconds_or_an_http_date(
+    retry_after: Any, waited_at_least: float, waited_at_most: float
+) -> None:
+    """Prolific (or a proxy) may send Retry-After as seconds or as an HTTP date (RFC 9110); either is waited for."""
+    clock = FakeClock()
+    answers = iter([httpx.Response(429, headers={"Retry-After": retry_after()}), httpx.Response(200, json={"id": "b"})])
+    async with _mock(lambda request: next(answers), clock=clock) as client:
+        assert (await client.get_batch(SEED_BATCH_ID)).id == "b"
+    assert waited_at_least <= clock.now_value - 1000.0 <= waited_at_most
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            {"error": {"title": "Bad", "detail": "name is required", "additional_information": "see the docs"}},
+            "name is required. see the docs",
+        ),
+        ({"error": {"title": "Bad", "additional_information": "only this"}}, "only this"),
+        ({"error": {"detail": {"name": "required", "size": ["too big", "odd"]}}}, "name: required; size: too big; odd"),
+        ({"detail": 42}, "42"),
+        ({"message": "plain message"}, "plain message"),
+    ],
+)
+async def test_less_common_error_bodies_keep_their_detail(body: dict[str, Any], expected: str) -> None:
+    async with _mock(lambda request: httpx.Response(400, json=body), max_attempts=1) as client:
+        with pytest.raises(ClientRequestError) as caught:
+            await client.get_batch(SEED_BATCH_ID)
+    assert caught.value.detail == expected
+
+
+async def test_a_body_nested_too_deeply_is_prolifics_surprise_not_a_crash() -> None:
+    nested = b'{"id": "b", "task_details": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    async with _mock(lambda request: httpx.Response(200, content=nested), max_attempts=1) as client:
+        with pytest.raises(UnexpectedResponseError, match="nested too deeply"):
+            await client.get_batch(SEED_BATCH_ID)
+
+
+async def test_identical_calls_waiting_on_a_failed_request_share_its_error_and_on_a_cancelled_one_try_again() -> None:
+    release = anyio.Event()
+    requests: list[str] = []
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        requests.append(request.url.path)
+        await release.wait()
+        return httpx.Response(404, json={"detail": "no such batch"})
+
+    async with _mock(handler, max_attempts=1) as client:
+        errors: list[BaseException] = []
+
+        async def call() -> None:
+            try:
+                await client.get_batch(SEED_BATCH_ID)
+            except NotFoundError as exc:
+                errors.append(exc)
+
+        async with anyio.create_task_group() as tg:
+            for _ in range(3):
+                tg.start_soon(call)
+            await anyio.wait_all_tasks_blocked()
+            release.set()
+        assert len(requests) == 1  # one request, three callers
+        assert len(errors) == 3
+        assert errors[0] is errors[1] is errors[2]
+
+        release = anyio.Event()
+        outcomes: list[str] = []
+        leader = anyio.CancelScope()
+
+        async def first() -> None:
+            with leader:
+                await client.get_batch(SEED_BATCH_ID)
+
+        async def second() -> None:
+            try:
+                await client.get_batch(SEED_BATCH_ID)
+            except NotFoundError:
+                outcomes.append("not found")
+
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(first)
+            await anyio.wait_all_tasks_blocked()
+            tg.start_soon(second)
+            await anyio.wait_all_tasks_blocked()
+            leader.cancel()  # the leader's caller went away: the follower becomes the leader
+            await anyio.wait_all_tasks_blocked()
+            release.set()
+        assert outcomes == ["not found"]
+        assert len(requests) == 3  # the cancelled leader's request, and the follower's own
+
+
+@pytest.mark.parametrize(
+    ("target", "reason"),
+    [
+        (UploadTarget(upload_url="https://uploads.test/f.csv?sig=1", http_method="POST"), "by POST, not PUT"),
+        (UploadTarget(upload_url="ftp://uploads.test/f.csv"), "not https"),
+        (UploadTarget(upload_url="http://uploads.test/f.csv"), "not https"),  # the API itself is https here
+    ],
+)
+async def test_an_upload_target_we_cannot_use_safely_is_refused_before_sending(
+    target: UploadTarget, reason: str
+) -> None:
+    sent: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(200)
+
+    async with _mock(handler, max_attempts=1) as client:
+        with pytest.raises(UnexpectedResponseError, match=reason):
+            await client.upload(target, b"text\na\n", 7)
+    assert sent == []

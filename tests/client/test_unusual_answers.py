@@ -11,6 +11,7 @@ import pytest
 from pydantic import SecretStr
 
 from prolific_taskbuilder_mcp.client import ClientOptions, ProlificClient
+from prolific_taskbuilder_mcp.errors import ReadError
 from prolific_taskbuilder_mcp.reads import build as reads
 from tests.support.clock import FakeClock
 from tests.support.simulator import CANARY_TOKEN
@@ -84,3 +85,52 @@ async def test_an_import_status_without_its_ids_gets_them_from_the_request() -> 
     async with _client(answers, seen) as client:
         job = await client.get_import(DATASET, "i-1")
     assert (job.dataset_id, job.import_id, job.status, job.written_count) == (DATASET, "i-1", "complete", 3)
+
+
+def _dataset_answers(upload: dict[str, Any], import_status: str) -> dict[tuple[str, str], httpx.Response]:
+    return {
+        ("POST", "/datasets"): httpx.Response(201, json={"id": DATASET, "name": "replies"}),
+        ("GET", f"/datasets/{DATASET}/upload-url/replies.jsonl"): httpx.Response(201, json=upload),
+        ("PUT", "/bucket/replies.jsonl"): httpx.Response(200),
+        ("GET", f"/datasets/{DATASET}/imports/i-1"): httpx.Response(200, json={"status": import_status}),
+        ("GET", f"/datasets/{DATASET}"): httpx.Response(200, json={"id": DATASET, "status": "PROCESSING"}),
+    }
+
+
+async def _create(answers: dict[tuple[str, str], httpx.Response], seen: list[tuple[str, str]]) -> Any:
+    async with _client(answers, seen) as client:
+        return await reads.create_dataset(
+            client,
+            {"name": "replies", "workspace_id": WORKSPACE},
+            b'{"text": "a"}\n',
+            "replies.jsonl",
+            "create",
+            [],
+            timeout_seconds=30,
+            progress=_quiet,
+            clock=FakeClock(),
+        )
+
+
+async def _quiet(done: float, total: float | None, message: str) -> None:
+    return None
+
+
+async def test_an_import_waiting_for_a_schema_says_where_to_set_one() -> None:
+    seen: list[tuple[str, str]] = []
+    upload = {"upload_url": "https://uploads.test/bucket/replies.jsonl?sig=1", "import_id": "i-1"}
+    outcome = await _create(_dataset_answers(upload, "pending_schema"), seen)
+    assert outcome.upload.status == "pending_schema"
+    assert "waits for the dataset's schema" in outcome.next_step
+    assert ("PUT", "/bucket/replies.jsonl") in seen
+
+
+async def test_an_upload_url_without_an_import_job_names_the_dataset_already_made() -> None:
+    seen: list[tuple[str, str]] = []
+    upload = {"upload_url": "https://uploads.test/bucket/replies.jsonl?sig=1"}
+    with pytest.raises(ReadError) as caught:
+        await _create(_dataset_answers(upload, "complete"), seen)
+    assert f"Created dataset {DATASET}, but Prolific returned no import job" in str(caught.value)
+    assert f"add_datapoints(dataset_id='{DATASET}'" in str(caught.value)
+    assert ("PUT", "/bucket/replies.jsonl") not in seen  # nothing uploaded, nothing else created
+    assert [key for key in seen if key[0] == "POST"] == [("POST", "/datasets")]

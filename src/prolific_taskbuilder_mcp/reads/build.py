@@ -206,10 +206,17 @@ async def create_dataset(
 ) -> WriteOutcome:
     """Create a V4 dataset, upload the records through the presigned URL, and wait for the import to finish."""
     dataset = await client.create_dataset(body)
+    instead = (
+        f"Nothing else changed. Call add_datapoints(dataset_id={dataset.id!r}, records=[...]) to add records to this "
+        "dataset (up to 1,000 per call) rather than creating another."
+    )
     try:
         target = await client.get_upload_url(dataset.id, filename)
         if not target.import_id:
-            raise ReadError(f"Created dataset {dataset.id}, but Prolific returned no import job for the upload.")
+            raise ReadError(
+                f"Created dataset {dataset.id}, but Prolific returned no import job for its upload, so the records "
+                f"were not sent. {instead}"
+            )
         await progress(0, None, f"Created dataset {dataset.id}; uploading {filename}")
         if isinstance(source, bytes):
             await client.upload(target, source, len(source))
@@ -217,11 +224,7 @@ async def create_dataset(
             await _upload_file(client, source, target, progress)
     except (ProlificError, RecordsError) as exc:
         why = explain(exc, "dataset", dataset.id) if isinstance(exc, ProlificError) else str(exc)
-        raise ReadError(
-            f"Created dataset {dataset.id}, but its records were not uploaded: {why} Nothing else changed. Call "
-            f"add_datapoints(dataset_id={dataset.id!r}, records=[...]) to add records to this dataset (up to 1,000 "
-            "per call) rather than creating another."
-        ) from None
+        raise ReadError(f"Created dataset {dataset.id}, but its records were not uploaded: {why} {instead}") from None
     import_id = target.import_id
     polled = await poll_job(
         lambda: client.get_import(dataset.id, import_id),

@@ -430,6 +430,14 @@ async def run_http(server: ProlificMCPServer, settings: Settings, sock: socket.s
     app = build_http_app(server, settings)
     sock = sock or bind_http(settings)
     sys.stderr.write(f"Serving MCP over Streamable HTTP at {url_of(sock, '/mcp')}\n")
+    try:
+        await _uvicorn(app, settings).serve(sockets=[sock])
+    finally:
+        sock.close()
+
+
+def _uvicorn(app: ASGIApp, settings: Settings) -> uvicorn.Server:
+    """uvicorn for `app`: our h11 protocol with a request deadline, our logging, a bounded graceful shutdown."""
     config = uvicorn.Config(
         app,
         http=HTTP_PROTOCOL,
@@ -438,10 +446,7 @@ async def run_http(server: ProlificMCPServer, settings: Settings, sock: socket.s
         log_config=None,  # keep our stderr handler (and its secret redaction)
         timeout_graceful_shutdown=10,
     )
-    try:
-        await uvicorn.Server(config).serve(sockets=[sock])
-    finally:
-        sock.close()
+    return uvicorn.Server(config)
 
 
 def worker_app() -> tuple[ASGIApp, Settings]:
@@ -462,15 +467,7 @@ def worker_app() -> tuple[ASGIApp, Settings]:
 def serve_worker(sock: socket.socket, app: ASGIApp, settings: Settings, should_stop: Callable[[], bool]) -> None:
     """Serve `app` on an inherited listening socket until SIGTERM/SIGINT or `should_stop()` (checked every
     second)."""
-    config = uvicorn.Config(
-        app,
-        http=HTTP_PROTOCOL,
-        log_level=settings.log_level.lower(),
-        access_log=False,
-        log_config=None,  # keep our stderr handler (and its secret redaction)
-        timeout_graceful_shutdown=10,
-    )
-    server = uvicorn.Server(config)
+    server = _uvicorn(app, settings)
 
     def watch() -> None:
         while not server.should_exit:

@@ -6,6 +6,7 @@ generated from these declarations (`make readme` rewrites the table; a test fail
 import argparse
 import os
 import re
+import sys
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
@@ -220,7 +221,7 @@ class Settings(BaseModel):
         1,
         env="PROLIFIC_MCP_WORKERS",
         flag="--workers",
-        help="HTTP worker processes on one port; above 1 needs `--stateless-http`",
+        help="HTTP worker processes on one port (Linux, macOS); above 1 needs `--stateless-http`",
         ge=1,
         le=64,
     )
@@ -391,6 +392,11 @@ def load_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str] 
         raise ConfigError(
             "prolific-taskbuilder-mcp: --workers above 1 needs --transport http and --stateless-http "
             "(a session lives in one process; stateless requests can go to any worker)."
+        )
+    if settings.workers > 1 and sys.platform == "win32":
+        raise ConfigError(
+            "prolific-taskbuilder-mcp: --workers above 1 runs on Linux and macOS (workers share the listening "
+            "socket by inheritance); on Windows run one process per port behind a load balancer."
         )
     key = settings.http_key.get_secret_value() if settings.http_key is not None else None
     where = source.get("http_key", "PROLIFIC_MCP_HTTP_KEY")

@@ -35,6 +35,14 @@ def test_workers_need_stateless_http() -> None:
     assert settings.workers == 2
 
 
+def test_workers_are_refused_on_windows_with_what_to_do(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers inherit the listening socket (subprocess pass_fds), which Windows does not offer."""
+    monkeypatch.setattr(sys, "platform", "win32")
+    with pytest.raises(ConfigError, match="on Windows run one process per port"):
+        load_settings(["--transport", "http", "--workers", "2", "--stateless-http"], {"PROLIFIC_TOKEN": "t"})
+    assert load_settings(["--transport", "http"], {"PROLIFIC_TOKEN": "t"}).workers == 1
+
+
 async def test_two_workers_serve_concurrent_clients_without_errors(sandbox: RunningSandbox, tmp_path: Path) -> None:
     env = child_env(PROLIFIC_TOKEN=CANARY_TOKEN, PROLIFIC_URL=sandbox.url)
     log = tmp_path / "server.log"

@@ -111,7 +111,9 @@ def _main(argv: Sequence[str] | None) -> None:
         from .workers import exec_supervisor
 
         worker_argv = list(sys.argv[1:] if argv is None else argv)
-        exec_supervisor(settings.host, settings.port, settings.workers, settings.log_level, worker_argv)
+        exec_supervisor(
+            settings.host, settings.port, settings.workers, settings.log_level, settings.worker_timeout, worker_argv
+        )
     from .logs import configure_logging
 
     configure_logging(settings.log_level, [s for s in (settings.token, settings.http_key) if s is not None])

@@ -225,6 +225,15 @@ class Settings(BaseModel):
         ge=1,
         le=64,
     )
+    worker_timeout: float = setting(
+        30.0,
+        env="PROLIFIC_MCP_WORKER_TIMEOUT",
+        flag="--worker-timeout",
+        help="with `--workers`: seconds a worker's event loop may go without a heartbeat before the worker is "
+        "replaced (a hung worker)",
+        ge=2,
+        le=3600,
+    )
     cache_dir: str | None = setting(
         None,
         env="PROLIFIC_MCP_CACHE_DIR",

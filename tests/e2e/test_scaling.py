@@ -81,6 +81,23 @@ async def test_a_dead_worker_is_replaced_and_workers_stop_when_the_supervisor_di
         assert "The supervisor is gone; this worker stops" in log.read_text()
 
 
+async def test_a_hung_worker_is_killed_and_replaced(sandbox: RunningSandbox, tmp_path: Path) -> None:
+    """A worker whose event loop stops (SIGSTOP here; a deadlock or an endless computation in life) stops its
+    heartbeat: after --worker-timeout seconds the supervisor kills it and starts another."""
+    env = child_env(PROLIFIC_TOKEN=CANARY_TOKEN, PROLIFIC_URL=sandbox.url, PROLIFIC_MCP_LOG_LEVEL="INFO")
+    log = tmp_path / "server.log"
+    with serve_http(env, "--stateless-http", "--workers", "2", "--worker-timeout", "4", log=log) as server:
+        await _wait_for_started(log, 2)
+        await anyio.sleep(1.5)  # both are beating
+        hung, healthy = _workers_of(server.process.pid)
+        os.kill(hung, signal.SIGSTOP)
+        await _wait_for_started(log, 3)
+        assert f"Worker {hung} has not been heard from for" in log.read_text()
+        assert _parent(hung) is None  # killed (a stopped process still dies of SIGKILL)
+        assert healthy in _workers_of(server.process.pid)  # the beating one was left alone
+        assert await _calls(server.url, clients=4, each=3) == [True] * 12
+
+
 def test_workers_that_cannot_start_stop_the_supervisor_with_one_line() -> None:
     """A worker that dies at start-up is not restarted forever: after 3 quick exits in a row, exit status 1."""
     env = child_env(PROLIFIC_TOKEN=CANARY_TOKEN, PROLIFIC_URL="http://127.0.0.1:9")
@@ -100,7 +117,7 @@ _BROKEN_WORKERS = """
 import sys
 from prolific_taskbuilder_mcp import workers
 workers.WORKER_MODULE = "prolific_taskbuilder_mcp.no_such_worker"
-raise SystemExit(workers.supervise(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]))
+raise SystemExit(workers.supervise(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], 30.0))
 """
 
 

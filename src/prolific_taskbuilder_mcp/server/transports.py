@@ -12,8 +12,6 @@ import signal
 import socket
 import stat
 import sys
-import threading
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -464,18 +462,25 @@ def worker_app() -> tuple[ASGIApp, Settings]:
     return app, settings
 
 
-def serve_worker(sock: socket.socket, app: ASGIApp, settings: Settings, should_stop: Callable[[], bool]) -> None:
-    """Serve `app` on an inherited listening socket until SIGTERM/SIGINT or `should_stop()` (checked every
-    second)."""
+def serve_worker(
+    sock: socket.socket,
+    app: ASGIApp,
+    settings: Settings,
+    should_stop: Callable[[], bool],
+    beat: Callable[[], None],
+) -> None:
+    """Serve `app` on an inherited listening socket until SIGTERM/SIGINT or `should_stop()`. About every second,
+    from the event loop itself (uvicorn's notify callback), `beat()` tells the supervisor this worker is alive and
+    `should_stop()` is asked."""
     server = _uvicorn(app, settings)
 
-    def watch() -> None:
-        while not server.should_exit:
-            if should_stop():
-                logger.warning("The supervisor is gone; this worker stops")
-                server.should_exit = True
-                return
-            time.sleep(1.0)
+    async def notify() -> None:
+        if should_stop():
+            logger.warning("The supervisor is gone; this worker stops")
+            server.should_exit = True
+            return
+        beat()
 
-    threading.Thread(target=watch, name="prolific-supervisor-watch", daemon=True).start()
+    server.config.callback_notify = notify
+    server.config.timeout_notify = 0.5  # type: ignore[assignment]  # checked once a second; any number works
     server.run(sockets=[sock])

@@ -6,6 +6,7 @@ Each function says why the public API is not enough. tests/protocol checks each 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -58,7 +59,9 @@ class _LazyArguments:
         return func_metadata(self.fn, skip_names=self.skip, structured_output=False).arg_model
 
 
+@functools.cache
 def _lazy_metadata_class() -> type[Any]:
+    """Defined on first use: the SDK's tool modules are imported only once a server is built."""
     from mcp.server.mcpserver.utilities.func_metadata import FuncMetadata
     from pydantic import PrivateAttr
 
@@ -77,9 +80,6 @@ def _lazy_metadata_class() -> type[Any]:
             return super().__getattr__(name)  # type: ignore[misc]  # pydantic's, hidden from type checkers
 
     return LazyFuncMetadata
-
-
-_LAZY_METADATA: list[type[Any]] = []
 
 
 def tool_from_parts(
@@ -115,9 +115,7 @@ def tool_from_parts(
         fields = metadata.arg_model.model_fields
         plans = build_resolver_plans(resolved, {field.alias or key for key, field in fields.items()})
     else:
-        if not _LAZY_METADATA:
-            _LAZY_METADATA.append(_lazy_metadata_class())
-        metadata = _LAZY_METADATA[0].model_construct(output_schema=output_schema, output_model=output_model)
+        metadata = _lazy_metadata_class().model_construct(output_schema=output_schema, output_model=output_model)
         metadata._arguments = arguments  # type: ignore[attr-defined]
         plans = {}
     return Tool(

@@ -68,13 +68,18 @@ async def test_a_server_built_from_the_cache_lists_and_answers_as_before(tmp_pat
     async with Client(create_server(settings)) as client:
         before = [tool.model_dump() for tool in (await client.list_tools()).tools]
     schemas._BUILT.clear()
-    async with Client(create_server(settings)) as client:
+    server = create_server(settings)
+    unbuilt = [tool for tool in server._tools_by_name.values() if "arg_model" not in vars(tool.fn_metadata)]
+    assert len(unbuilt) == len(server._tools_by_name.values())  # argument models wait for each tool's first call
+    async with Client(server) as client:
         assert [tool.model_dump() for tool in (await client.list_tools()).tools] == before
         result = await client.call_tool("get_batch", {"batch_id": "a3f47c2e-9d4b-4f1a-8b2e-3c9d7f5a1b2c"})
         assert result.is_error is False
         invalid = await client.call_tool("get_batch", {"batch_id": "nope"})
         assert invalid.is_error is True  # the argument model validates as before
         assert "Nothing was sent to Prolific" in invalid.content[0].text  # type: ignore[union-attr]
+    built = [tool.name for tool in server._tools_by_name.values() if "arg_model" in vars(tool.fn_metadata)]
+    assert built == ["get_batch"]
 
 
 @pytest.mark.usefixtures("no_memo")

@@ -9,10 +9,11 @@ wherever they appear, and anything shaped like a credential: an `Authorization:`
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from typing import Any
+
+from pydantic_core import to_json
 
 MASK = "**********"
 _ESCAPED_IN_JSON = frozenset('"\\' + "".join(map(chr, range(0x20))) + "\u2028\u2029")
@@ -36,6 +37,7 @@ class Redactor:
     def __init__(self, secrets: Iterable[str | None] = ()) -> None:
         self._secrets = sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True)
         self._plain = not any(char in secret for secret in self._secrets for char in _ESCAPED_IN_JSON)
+        self._encoded = [secret.encode() for secret in self._secrets]
 
     def with_secret(self, secret: str) -> Redactor:
         """This redactor, also masking `secret` (a per-request credential)."""
@@ -50,18 +52,23 @@ class Redactor:
     def data(self, value: Any) -> Any:
         """Strings anywhere inside JSON-like data (dicts, lists) redacted; keys too.
 
-        Most data carries nothing to mask: one serialisation (C-accelerated) shows that, and the data is
-        returned as it is. Every string of the data appears verbatim in its `ensure_ascii=False` JSON unless it
-        holds a quote, a backslash or a control character, which no configured secret may hold for this check
-        to be used, and which the credential shapes' trigger words never do.
+        Most data carries nothing to mask: one serialisation (pydantic-core's, in Rust) shows that, and the data is
+        returned as it is. Every string of the data appears verbatim in its JSON (UTF-8, non-ASCII unescaped) unless
+        it holds a quote, a backslash or a control character, which no configured secret may hold for this check to
+        be used, and which the credential shapes' trigger words never do.
         """
         if isinstance(value, dict | list) and self._plain:
             try:
-                dumped = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+                dumped = to_json(value)
             except (TypeError, ValueError, RecursionError):
                 dumped = None
-            clean = dumped is not None and not any(s in dumped for s in self._secrets)
-            if clean and not _might_carry_credentials(dumped or ""):
+            # Trigger words are ASCII, but str.lower() maps a few non-ASCII letters to ASCII ones (the Kelvin sign
+            # to "k") as the shapes' case-insensitive match does: non-ASCII JSON is lowered as text.
+            if (
+                dumped is not None
+                and not any(s in dumped for s in self._encoded)
+                and not _might_carry_credentials(dumped if dumped.isascii() else dumped.decode())
+            ):
                 return value
         return self._walk(value)
 
@@ -75,7 +82,10 @@ class Redactor:
         return value
 
 
-def _might_carry_credentials(value: str) -> bool:
+def _might_carry_credentials(value: str | bytes) -> bool:
     """A cheap pre-check, so the common case (no such word) costs one lower-cased scan."""
+    if isinstance(value, bytes):
+        lowered_bytes = value.lower()
+        return b"authorization" in lowered_bytes or b"bearer" in lowered_bytes or b"token" in lowered_bytes
     lowered = value.lower()
     return "authorization" in lowered or "bearer" in lowered or "token" in lowered

@@ -72,6 +72,12 @@ def test_data_json_cannot_serialise_is_still_walked() -> None:
     assert Redactor([SECRET]).data(data) == {"raw": b"bytes", "deep": [{"x": MASK}], 7: [MASK]}
 
 
+def test_credential_shapes_spelled_with_letters_that_lower_to_ascii_are_masked_in_data() -> None:
+    """The shapes match case-insensitively as Unicode does: the Kelvin sign is a "k", so this is a token."""
+    shaped = "To\u212aen " + "a1b2c3d4e5" * 5
+    assert Redactor([SECRET]).data({"detail": [shaped]}) == {"detail": [f"To\u212aen {MASK}"]}
+
+
 _SECRETS = st.text(min_size=4, max_size=12)
 _JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),

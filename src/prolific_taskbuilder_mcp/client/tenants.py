@@ -9,7 +9,6 @@ credential is shared between tokens: coalescing of identical GETs and redaction 
 from __future__ import annotations
 
 import hashlib
-import hmac
 import secrets
 from collections import OrderedDict
 
@@ -22,8 +21,9 @@ MAX_TOKEN_LENGTH = 512
 
 
 def credential_hash(salt: bytes, *parts: str) -> str:
-    """A salted hash of a credential: stable for this process, useless outside it."""
-    return hmac.new(salt, "\0".join(parts).encode("utf-8"), hashlib.sha256).hexdigest()
+    """A salted hash of a credential: stable for this process, useless outside it. Keyed BLAKE2b, a MAC in its own
+    right: it is computed on every HTTP request, and Python's built-in BLAKE2 costs a fraction of OpenSSL's HMAC."""
+    return hashlib.blake2b("\0".join(parts).encode("utf-8"), key=salt, digest_size=32).hexdigest()
 
 
 class ClientsByToken:

@@ -138,12 +138,13 @@ class ProlificMCPServer(MCPServer[AppContext]):
         except ToolError as exc:
             raise ToolError(redactor.text(str(exc))) from exc.__cause__
         if isinstance(result, CallToolResult):
-            return result.model_copy(
-                update={
-                    "content": [_redact_block(redactor, block) for block in result.content],
-                    "structured_content": redactor.data(result.structured_content),
-                }
-            )
+            content = [_redact_block(redactor, block) for block in result.content]
+            structured = redactor.data(result.structured_content)
+            if structured is result.structured_content and all(
+                a is b for a, b in zip(content, result.content, strict=True)
+            ):
+                return result  # nothing was masked (the common case): no copies
+            return result.model_copy(update={"content": content, "structured_content": structured})
         return result
 
     def _redactor_for(self, context: Context[AppContext, Any] | None) -> Redactor:
@@ -240,7 +241,8 @@ class ProlificMCPServer(MCPServer[AppContext]):
 
 def _redact_block(redactor: Redactor, block: Any) -> Any:
     if isinstance(block, TextContent):
-        return block.model_copy(update={"text": redactor.text(block.text)})
+        text = redactor.text(block.text)
+        return block if text == block.text else block.model_copy(update={"text": text})
     return block
 
 

@@ -209,6 +209,10 @@ class AccessKeyMiddleware:
         await send({"type": "http.response.body", "body": body})
 
 
+_PRINCIPALS_KEPT = 1024
+"""Authenticated users the credential middleware keeps built (by salted hash; forgotten all at once when full)."""
+
+
 class CredentialMiddleware:
     """Names who is asking, so that a stateful session is bound to the credential that created it: a request
     with another access key or another user token gets 404 for that session id, exactly as if it did not exist.
@@ -222,6 +226,7 @@ class CredentialMiddleware:
         self.app = app
         self._per_user = per_user_tokens
         self._salt = secrets.token_bytes(32)
+        self._users: dict[str, AuthenticatedUser] = {}  # by principal: building one costs more than hashing
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -237,7 +242,11 @@ class CredentialMiddleware:
             await _refuse(send, 401, "missing_prolific_token", detail)
             return
         principal = credential_hash(self._salt, headers.get("authorization", ""), token or "")
-        user = AuthenticatedUser(AccessToken(token="", client_id=principal, scopes=[]))
+        user = self._users.get(principal)
+        if user is None:
+            if len(self._users) >= _PRINCIPALS_KEPT:
+                self._users.clear()
+            user = self._users[principal] = AuthenticatedUser(AccessToken(token="", client_id=principal, scopes=[]))
         await self.app({**scope, "user": user}, receive, send)
 
 

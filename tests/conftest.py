@@ -47,6 +47,7 @@ def sandbox(_sandbox_session: RunningSandbox) -> RunningSandbox:
     _sandbox_session.state.other_tokens = ()
     _sandbox_session.state.paging = "ignore"
     _sandbox_session.state.page_size = 100
+    _sandbox_session.state.edge_cookies = False
     _sandbox_session.state.reset()
     return _sandbox_session
 

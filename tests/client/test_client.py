@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import anyio
+import anyio.abc
 import httpx
 import pytest
 from pydantic import SecretStr
@@ -276,6 +277,60 @@ async def test_the_token_is_sent_as_documented_and_only_to_the_api_origin() -> N
     assert seen[0].headers["User-Agent"].startswith("prolific-taskbuilder-mcp/")
 
 
+async def test_cookies_an_upstream_sets_are_never_sent_back_by_any_user_of_the_pool(sandbox: RunningSandbox) -> None:
+    """The API authenticates by token; a cookie jar on the shared pool would hand a cookie set in answer to one user
+    (a CDN's or load balancer's) to the next user's requests."""
+    sandbox.state.edge_cookies = True
+    sandbox.state.other_tokens = ("other-user-token-0123456789",)
+    async with ProlificClient(SecretStr(CANARY_TOKEN), _options(sandbox)) as client:
+        other = client.for_token(SecretStr("other-user-token-0123456789"))
+        for caller in (client, other, client, other):
+            await caller.get_batch(SEED_BATCH_ID)
+    assert sum(sandbox.state.callers.values()) == 4
+    assert sandbox.state.cookies_sent == 0
+
+
+async def test_a_proxy_named_by_the_environment_carries_every_request(
+    sandbox: RunningSandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Behind a corporate proxy (HTTP_PROXY / HTTPS_PROXY / ALL_PROXY), requests go through it, as httpx sends them."""
+    seen: list[str] = []
+
+    async def forward(client: anyio.abc.SocketStream) -> None:
+        async with client:
+            head = b""
+            while b"\r\n\r\n" not in head:
+                head += await client.receive()
+            line, _, rest = head.partition(b"\r\n")
+            method, target, version = line.split(b" ")
+            seen.append(f"{method.decode()} {target.decode()}")
+            url = httpx.URL(target.decode())
+            async with await anyio.connect_tcp(url.host, url.port or 80) as upstream:
+                headers = rest.replace(b"\r\nConnection: keep-alive", b"").replace(b"\r\n\r\n", b"\r\n")
+                await upstream.send(b" ".join([method, url.raw_path, version]) + b"\r\n" + headers)
+                await upstream.send(b"Connection: close\r\n\r\n")
+                try:
+                    while True:
+                        await client.send(await upstream.receive())
+                except anyio.EndOfStream:
+                    pass
+
+    async with await anyio.create_tcp_listener(local_host="127.0.0.1") as listener, anyio.create_task_group() as tg:
+        tg.start_soon(listener.serve, forward)
+        port = listener.extra(anyio.abc.SocketAttribute.local_port)  # noqa: S610 - anyio, not Django
+        for name in ("NO_PROXY", "no_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy", "http_proxy"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{port}")
+        async with ProlificClient(SecretStr(CANARY_TOKEN), _options(sandbox)) as client:
+            batch = await client.get_batch(SEED_BATCH_ID)
+            with pytest.raises(NotFoundError):
+                await client.get_batch("00000000-0000-4000-8000-000000000000")
+        tg.cancel_scope.cancel()
+    assert batch.id == SEED_BATCH_ID
+    api = f"{sandbox.url}/api/v1/data-collection/batches"
+    assert seen == [f"GET {api}/{SEED_BATCH_ID}", f"GET {api}/00000000-0000-4000-8000-000000000000"]
+
+
 async def test_the_client_repr_never_shows_the_token(prolific: ProlificClient) -> None:
     http = await prolific._http()
     assert CANARY_TOKEN not in repr(prolific)
@@ -288,13 +343,13 @@ async def test_the_connection_pool_is_built_off_the_event_loop(
 ) -> None:
     """Loading the CA bundle and the transport takes tens of ms: not on the loop, not before the first answer."""
     built_in: list[str] = []
-    real = httpx.AsyncClient
+    real = httpx.AsyncClient.__init__
 
-    def recording(*args: object, **kwargs: object) -> httpx.AsyncClient:
+    def recording(self: httpx.AsyncClient, *args: Any, **kwargs: Any) -> None:
         built_in.append(threading.current_thread().name)
-        return real(*args, **kwargs)  # type: ignore[arg-type]
+        real(self, *args, **kwargs)
 
-    monkeypatch.setattr(httpx, "AsyncClient", recording)
+    monkeypatch.setattr(httpx.AsyncClient, "__init__", recording)
     async with ProlificClient(SecretStr(CANARY_TOKEN), _options(sandbox)) as client:
         batch = await client.get_batch(SEED_BATCH_ID)
         await client.get_batch(SEED_BATCH_ID)

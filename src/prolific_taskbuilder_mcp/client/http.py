@@ -13,9 +13,10 @@ import random
 import re
 import threading
 import time
+import urllib.request
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator, Iterator, Mapping
 from concurrent.futures import Future
-from contextlib import aclosing, contextmanager
+from contextlib import aclosing, asynccontextmanager, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, TypeVar
@@ -141,12 +142,57 @@ class _TokenAuth(httpx.Auth):
         self._origin = (origin.scheme, origin.host, origin.port)
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        self.apply(request)
+        yield request
+
+    def apply(self, request: httpx.Request) -> None:
         if (request.url.scheme, request.url.host, request.url.port) == self._origin:
             request.headers["Authorization"] = f"Token {self._token.get_secret_value()}"
-        yield request
 
     def __repr__(self) -> str:
         return "_TokenAuth(token=**********)"
+
+
+class _NoCookies(httpx.Cookies):
+    """A cookie jar that keeps nothing it is sent."""
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        return None
+
+    def set(self, name: str, value: str, domain: str = "", path: str = "/") -> None:
+        raise TypeError("the Prolific client keeps no cookies")
+
+
+_NO_COOKIES = _NoCookies()
+
+
+class _CookielessClient(httpx.AsyncClient):
+    """httpx's client, keeping no cookies. The API authenticates each request with its token alone; a jar would be
+    shared by everyone using the pool (per-user mode: a cookie set in answer to one user's request would go out with
+    another user's), and filling it parses every response's headers (about 20 µs a request)."""
+
+    @property
+    def cookies(self) -> httpx.Cookies:
+        return _NO_COOKIES
+
+    @cookies.setter
+    def cookies(self, value: Any) -> None:
+        raise TypeError("the Prolific client keeps no cookies")
+
+
+@dataclass(frozen=True)
+class _Pool:
+    """The pooled httpx client, and the transport under it when every API request goes there (no proxy)."""
+
+    http: httpx.AsyncClient
+    direct: httpx.AsyncBaseTransport | None
+
+
+def _proxied_by_environment() -> bool:
+    """Whether httpx would send some requests through a proxy named by the environment (HTTP_PROXY, HTTPS_PROXY,
+    ALL_PROXY; read as httpx reads them, with urllib's getproxies)."""
+    proxies = urllib.request.getproxies()
+    return any(proxies.get(scheme) for scheme in ("http", "https", "all"))
 
 
 @dataclass
@@ -181,18 +227,27 @@ class ProlificClient:
             raise ValueError("the Prolific API URL must be an http(s) origin such as https://api.prolific.com")
         self._base = base
 
-        def open_pool() -> httpx.AsyncClient:
-            return httpx.AsyncClient(
+        def open_pool() -> _Pool:
+            limits = httpx.Limits(max_connections=50, max_keepalive_connections=20)
+            verify = tls.prepare().result() if transport is None else True
+            # Without a proxy, the transport httpx would build is built here, so that single-body requests can go
+            # straight to it (`_send`). With one, httpx mounts the environment's proxies itself: it ignores them
+            # when it is given a transport.
+            direct = transport
+            if direct is None and not _proxied_by_environment():
+                direct = httpx.AsyncHTTPTransport(verify=verify, limits=limits)
+            http = _CookielessClient(
                 base_url=base,
                 headers={"User-Agent": USER_AGENT, "Accept": "application/json", "Accept-Encoding": ACCEPT_ENCODING},
                 timeout=httpx.Timeout(self.options.request_timeout),
                 follow_redirects=False,
-                transport=transport,
-                verify=tls.prepare().result() if transport is None else True,
-                limits=httpx.Limits(max_connections=50, max_keepalive_connections=20),
+                transport=direct,
+                verify=verify,
+                limits=limits,
             )
+            return _Pool(http, direct)
 
-        self._pool: Future[httpx.AsyncClient] = _in_thread(open_pool) if transport is None else _done(open_pool())
+        self._pool: Future[_Pool] = _in_thread(open_pool) if transport is None else _done(open_pool())
         self._budget = BodyBudget(BODY_BUDGET_BODIES * self.options.max_body_bytes)
         self._owns_pool = True
         self._use_token(token)
@@ -242,6 +297,9 @@ class ProlificClient:
 
     async def _http(self) -> httpx.AsyncClient:
         """The pooled httpx client, once its background construction is done."""
+        return (await self._connections()).http
+
+    async def _connections(self) -> _Pool:
         if not self._pool.done():
             await anyio.to_thread.run_sync(self._pool.exception, abandon_on_cancel=True)
         try:
@@ -453,7 +511,7 @@ class ProlificClient:
             memory.after_body(size)
         logger.debug("GET %s -> streamed list (%d bytes)", path, size)
 
-    def _credentials(self) -> httpx.Auth:
+    def _credentials(self) -> _TokenAuth:
         if self._auth is None:
             raise UnauthorizedError("no Prolific API token was given for this request", status=None)
         return self._auth
@@ -759,12 +817,12 @@ class ProlificClient:
         """One request. The single place where httpx outcomes become `ProlificError`s."""
         started = time.perf_counter()
         with self._translated():
-            http = await self._http()
+            pool = await self._connections()
             sent: dict[str, Any] = {"json": body} if body is not None else {}
             if isinstance(body, RawBody):
                 sent = {"content": body.content, "headers": {"Content-Type": body.content_type}}
-            url = self._on_api(http, path)
-            async with http.stream(method, url, params=params, auth=self._credentials(), **sent) as response:
+            request = pool.http.build_request(method, self._on_api(pool.http, path), params=params, **sent)
+            async with _exchange(pool, request, self._credentials()) as response:
                 raw, encoding = _raw_body(response)
                 body = await read_body(raw, encoding, self.options.max_body_bytes, self._budget)
             memory.after_body(len(body))
@@ -796,6 +854,26 @@ class ProlificClient:
 
 
 # -- helpers (pure) --------------------------------------------------------------------------------
+
+
+@asynccontextmanager
+async def _exchange(pool: _Pool, request: httpx.Request, auth: _TokenAuth) -> AsyncIterator[httpx.Response]:
+    """Send `request` with `auth`; the response, its body still to read, until the block ends.
+
+    Without a proxy the request goes straight to the pool's transport, as httpx's `send` would pass it on: the
+    client sends no cookies, follows no redirects and has no hooks, so what `send` adds around the transport (an
+    auth flow, a redirect loop, a cookie jar, a timer) would cost about 40 µs a request and change nothing.
+    """
+    if pool.direct is None:
+        response = await pool.http.send(request, auth=auth, stream=True)
+    else:
+        auth.apply(request)
+        response = await pool.direct.handle_async_request(request)
+        response.request = request
+    try:
+        yield response
+    finally:
+        await response.aclose()
 
 
 def _in_thread(build: Callable[[], T]) -> Future[T]:

@@ -23,12 +23,13 @@ entry that applies auth, latency and faults before the routes.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from .errors import error_response
 from .faults import fault_response, send_truncated
@@ -76,7 +77,10 @@ class SandboxApp:
         if problem is not None:
             await error_response(401, problem)(scope, receive, send)
             return
-        self.state.note_caller(headers["authorization"].partition(" ")[2], scope["method"], path)
+        token = headers["authorization"].partition(" ")[2]
+        self.state.note_caller(token, scope["method"], path, sent_cookie="cookie" in headers)
+        if self.state.edge_cookies:
+            send = _setting_cookie(send, token)
         if self.state.latency:
             await asyncio.sleep(self.state.latency)
         if fault is not None:
@@ -104,6 +108,18 @@ class SandboxApp:
         if not self.state.accepts(token):
             return "Invalid token."
         return None
+
+
+def _setting_cookie(send: Send, token: str) -> Send:
+    """`send`, with a cookie naming `token`'s caller added to the response's headers."""
+    cookie = f"edge_session={hashlib.sha256(token.encode()).hexdigest()[:16]}; Path=/; HttpOnly".encode()
+
+    async def sending(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            message = {**message, "headers": [*message.get("headers", []), (b"set-cookie", cookie)]}
+        await send(message)
+
+    return sending
 
 
 def create_app(state: SandboxState | None = None) -> SandboxApp:

@@ -432,7 +432,7 @@ def _export_zip(state: SandboxState, kind: str, owner_id: str) -> bytes:
 # -- test hooks ------------------------------------------------------------------------------------
 
 _SETTABLE = frozenset(
-    {"processing_delay", "latency", "export_polls", "url_ttl", "legacy_instructions_gone", "page_size"}
+    {"processing_delay", "latency", "export_polls", "url_ttl", "legacy_instructions_gone", "page_size", "edge_cookies"}
 )
 
 
@@ -476,7 +476,9 @@ async def hook_participants(request: Request) -> Response:
 
 async def hook_stats(request: Request) -> Response:
     state = _state(request)
-    return JSONResponse({"requests": state.request_count, "by_route": dict(state.requests)})
+    return JSONResponse(
+        {"requests": state.request_count, "by_route": dict(state.requests), "cookies_sent": state.cookies_sent}
+    )
 
 
 async def hook_reset(request: Request) -> Response:

@@ -71,6 +71,10 @@ class SandboxState:
     """When True the deprecated /instructions endpoint answers 410 Gone (its sunset has passed)."""
     storage_origin: str | None = None
     """Where presigned upload URLs point (a second origin, like S3 beside the API); None: `uploads.<API host>`."""
+    edge_cookies: bool = False
+    """Every API response sets a cookie naming the token that asked, as a CDN or load balancer in front of an API
+    can (a bot-management or affinity cookie); `cookies_sent` counts the API requests that sent one back."""
+    cookies_sent: int = 0
     participants_answer: bool = False
     """Simulated participants answer every batch that turns READY here (the demo); otherwise a test says when."""
     batches: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -119,6 +123,7 @@ class SandboxState:
             self.export_polls = 2
             self.legacy_instructions_gone = False
             self.faults = []
+            self.cookies_sent = 0
             self.requests = Counter()
             self.callers = Counter()
             self.query_keys = Counter()
@@ -151,9 +156,10 @@ class SandboxState:
     def accepts(self, token: str) -> bool:
         return self.token is None or token in (self.token, *self.other_tokens)
 
-    def note_caller(self, token: str, method: str, path: str) -> None:
+    def note_caller(self, token: str, method: str, path: str, *, sent_cookie: bool = False) -> None:
         with self._lock:
             self.callers[(token, f"{method} {path}")] += 1
+            self.cookies_sent += sent_cookie
 
     def add_fault(self, fault: Fault) -> None:
         with self._lock:

@@ -58,11 +58,16 @@ class SeenBySession:
         self._only = SeenIds(per_kind) if one_client else None
 
     def of(self, session: Any) -> SeenIds:
+        """The ids `session`'s client has seen (none, for a request with no lasting connection)."""
+        return self.kept_for(session) or SeenIds(self._per_kind)
+
+    def kept_for(self, session: Any) -> SeenIds | None:
+        """Where ids `session`'s client sees are kept; None when nothing would remember them."""
         if self._only is not None:
             return self._only
         state = connection_state(session)
         if state is None:
-            return SeenIds(self._per_kind)
+            return None
         seen = state.get(self._KEY)
         if not isinstance(seen, SeenIds):
             seen = state[self._KEY] = SeenIds(self._per_kind)
@@ -148,7 +153,9 @@ def client_of(ctx: Ctx) -> ProlificClient:
 
 def remember(ctx: Ctx, kind: IdKind, *ids: str | None) -> None:
     """Note ids this session's user has seen, so completions can suggest them (to this session only)."""
-    app_context(ctx).seen.of(ctx.request_context.session).add(kind, *ids)
+    seen = app_context(ctx).seen.kept_for(ctx.request_context.session)
+    if seen is not None:
+        seen.add(kind, *ids)
 
 
 def request_redactor(ctx: Ctx) -> Redactor:

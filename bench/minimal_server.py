@@ -30,7 +30,8 @@ async def lifespan(_: MCPServer[httpx.AsyncClient]) -> AsyncIterator[httpx.Async
         yield client
 
 
-server = MCPServer(name="minimal", lifespan=lifespan)
+# WARNING, as the bench runs ours: at the SDK's default (INFO) httpx logs a line for every request it sends.
+server = MCPServer(name="minimal", lifespan=lifespan, log_level="WARNING")
 
 
 @server.tool()

@@ -450,10 +450,14 @@ async def scale(sandbox: Sandbox, report: Report) -> None:
             await client.call_tool("get_batch_status", {"batch_id": SURVEY_BATCH_ID})  # warm: imports, pool
             before_rss = rss_kib(server_pids()[OURS]) / 1024
             before = sandbox.requests("/responses")
-            started = time.perf_counter()
-            result = await client.call_tool("summarize_batch_responses", {"batch_id": SURVEY_BATCH_ID})
-            elapsed = time.perf_counter() - started
-            pages = sandbox.requests("/responses") - before
+            # The largest size is timed as json.loads is below: the best of 3 (one run varies by +-25% here).
+            runs = 3 if count == 100_000 else 1
+            elapsed = float("inf")
+            for _ in range(runs):
+                started = time.perf_counter()
+                result = await client.call_tool("summarize_batch_responses", {"batch_id": SURVEY_BATCH_ID})
+                elapsed = min(elapsed, time.perf_counter() - started)
+            pages = (sandbox.requests("/responses") - before) // runs
             assert not result.is_error, text_of(result)
             assert isinstance(result.structured_content, dict)
             assert result.structured_content["responses"] == count
@@ -478,7 +482,7 @@ async def scale(sandbox: Sandbox, report: Report) -> None:
     )
     report.add(
         "7. Scale: summarize_batch_responses over one unpaged body (the documented case), each size in a fresh "
-        "server process",
+        "server process (100,000: the best of 3 calls, as json.loads is the best of 3)",
         lines,
     )
 
